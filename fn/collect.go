@@ -1,0 +1,83 @@
+package fn
+
+import (
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
+
+// pipelineSource is one MLPipeline to generate from, and where it came from.
+type pipelineSource struct {
+	node   *yaml.RNode
+	origin origin
+}
+
+// collectPipelines finds the MLPipelines among the items and in the
+// functionConfig. A functionConfig that is also an item (kustomize passes a
+// generator's config as its only item; kpt may use a package resource as
+// configPath) is the same pipeline, not a second one.
+func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFile string) ([]pipelineSource, framework.Results) {
+	var (
+		sources []pipelineSource
+		results framework.Results
+		seen    = map[string]origin{}
+	)
+	add := func(node *yaml.RNode, o origin) {
+		if v := node.GetApiVersion(); v != v1alpha1.APIVersion {
+			results = append(results, o.result(framework.Error,
+				errorAt("apiVersion", "%q is not supported; use %s", v, v1alpha1.APIVersion)))
+			return
+		}
+		key := ownerKey(o.ref.Namespace, o.ref.Name)
+		if first, dup := seen[key]; dup {
+			results = append(results, o.result(framework.Error,
+				errorAt("metadata.name", "duplicates the MLPipeline %q%s; each MLPipeline needs its own name in a namespace",
+					key, fileSuffix(first))))
+			return
+		}
+		seen[key] = o
+		sources = append(sources, pipelineSource{node: node, origin: o})
+	}
+	for _, item := range items {
+		if isPipeline(item) {
+			add(item, originOf(item, ""))
+		}
+	}
+	if functionConfig == nil || isEmpty(functionConfig) {
+		return sources, results
+	}
+	fc := originOf(functionConfig, configFile)
+	if !isPipeline(functionConfig) {
+		results = append(results, fc.result(framework.Error,
+			errorAt("kind", "the functionConfig is a %s %q; it must be an %s or absent", fc.ref.Kind, fc.ref.APIVersion, v1alpha1.Kind)))
+		return sources, results
+	}
+	for _, s := range sources {
+		if s.origin.ref.Namespace == fc.ref.Namespace && s.origin.ref.Name == fc.ref.Name {
+			return sources, results
+		}
+	}
+	add(functionConfig, fc)
+	return sources, results
+}
+
+// isPipeline matches MLPipelines of any version of the group, so that a
+// wrong version is reported rather than passed through unnoticed.
+func isPipeline(node *yaml.RNode) bool {
+	group, _, _ := strings.Cut(node.GetApiVersion(), "/")
+	return node.GetKind() == v1alpha1.Kind && group == v1alpha1.Group
+}
+
+func isEmpty(node *yaml.RNode) bool {
+	return node.IsNilOrEmpty() || (node.YNode().Kind == yaml.MappingNode && len(node.Content()) == 0)
+}
+
+func fileSuffix(o origin) string {
+	if o.file == nil {
+		return ""
+	}
+	return " in " + o.file.Path
+}

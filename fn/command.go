@@ -1,0 +1,52 @@
+package fn
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
+)
+
+const usage = `mlpipeline-fn generates a Deployment, an autoscaling/v2 HorizontalPodAutoscaler
+and a PodDisruptionBudget from each MLPipeline (apiVersion mlpipeline.dev/v1alpha1).
+
+With no arguments it is a KRM function: a ResourceList on stdin, the result on
+stdout, as kustomize (--enable-alpha-plugins), kpt and Argo CD run it.
+With arguments it renders standalone: the first file is the MLPipeline config,
+the others (or - for stdin) are more resources; the result goes to stdout.
+
+Problems are reported on stderr with the file, the object and the field;
+the exit code is 1 when there is any error.`
+
+// NewCommand wires the processor into kyaml's command: KRM function mode on
+// stdin/stdout, or standalone rendering of files.
+func NewCommand(version string) *cobra.Command {
+	p := &Processor{}
+	cmd := command.Build(p, command.StandaloneEnabled, true)
+	cmd.Use = "mlpipeline-fn [CONFIG [FILE...]]"
+	cmd.Short = "Generate a Deployment, HPA and PodDisruptionBudget from an MLPipeline"
+	cmd.Long = usage
+	cmd.Example = `  kustomize build --enable-alpha-plugins --enable-exec kustomization-example/exec
+  kpt fn eval --exec ./bin/mlpipeline-fn --fn-config mlpipeline.yaml
+  mlpipeline-fn mlpipeline.yaml`
+	cmd.Version = version
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			p.ConfigFile = args[0]
+		}
+		err := run(c, args)
+		if err != nil {
+			var results framework.Results
+			if errors.As(err, &results) {
+				_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(results))
+			} else {
+				_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
+			}
+		}
+		return err
+	}
+	return cmd
+}

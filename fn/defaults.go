@@ -1,0 +1,132 @@
+package fn
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
+
+// Defaults of the MLPipeline API. They are resolved here and nowhere else.
+const (
+	DefaultGPUResourceName       = "nvidia.com/gpu"
+	DefaultMinReplicas     int32 = 1
+	DefaultReplicas        int32 = 1
+	DefaultTargetCPU       int32 = 80
+	// DefaultRunAsID is high enough for kube-score and unlikely to collide with
+	// a host user, so images built to run as root still start under runAsNonRoot.
+	DefaultRunAsID int64 = 10001
+	// TmpVolumeName is the writable emptyDir mounted at /tmp when the root
+	// filesystem is read-only.
+	TmpVolumeName = "tmp"
+	TmpMountPath  = "/tmp"
+)
+
+// settings are the effective values of one pipeline after defaulting; the
+// builders read them instead of re-deriving defaults.
+type settings struct {
+	containerName string
+	gpuResource   corev1.ResourceName
+	gpuCount      int32
+
+	autoscaling  bool
+	minReplicas  int32
+	maxReplicas  int32
+	targetCPU    *int32
+	targetMemory *int32
+	replicas     int32
+
+	pdb               bool
+	pdbMinAvailable   *intstr.IntOrString
+	pdbMaxUnavailable *intstr.IntOrString
+
+	defaultSpread       bool
+	defaultAntiAffinity bool
+
+	podSecurityContext *corev1.PodSecurityContext
+	securityContext    *corev1.SecurityContext
+	automountToken     bool
+	writableTmp        bool
+}
+
+// resolve fills in every default of the API.
+func resolve(p *v1alpha1.MLPipeline) settings {
+	s := p.Spec
+	out := settings{
+		containerName: s.ContainerName,
+		gpuResource:   DefaultGPUResourceName,
+		autoscaling:   true,
+		minReplicas:   DefaultMinReplicas,
+		replicas:      DefaultReplicas,
+		pdb:           true,
+	}
+	if out.containerName == "" {
+		out.containerName = p.Name
+	}
+	if s.GPU != nil {
+		out.gpuCount = s.GPU.Count
+		if s.GPU.ResourceName != "" {
+			out.gpuResource = corev1.ResourceName(s.GPU.ResourceName)
+		}
+	}
+	if s.Replicas != nil {
+		out.replicas = *s.Replicas
+	}
+	if a := s.Autoscaling; a != nil {
+		out.autoscaling = ptr.Deref(a.Enabled, true)
+		out.minReplicas = ptr.Deref(a.MinReplicas, DefaultMinReplicas)
+		out.maxReplicas = a.MaxReplicas
+		out.targetCPU = a.TargetCPUUtilizationPercentage
+		out.targetMemory = a.TargetMemoryUtilizationPercentage
+	}
+	if out.targetCPU == nil && out.targetMemory == nil && (s.Autoscaling == nil || len(s.Autoscaling.Metrics) == 0) {
+		out.targetCPU = ptr.To(DefaultTargetCPU)
+	}
+
+	if b := s.PodDisruptionBudget; b != nil {
+		out.pdb = ptr.Deref(b.Enabled, true)
+		out.pdbMinAvailable = b.MinAvailable
+		out.pdbMaxUnavailable = b.MaxUnavailable
+	}
+	if out.pdbMinAvailable == nil && out.pdbMaxUnavailable == nil {
+		out.pdbMaxUnavailable = ptr.To(intstr.FromInt32(1))
+	}
+
+	spread := s.Spread == nil || ptr.Deref(s.Spread.Enabled, true)
+	out.defaultSpread = spread && s.TopologySpreadConstraints == nil
+	out.defaultAntiAffinity = spread && s.Affinity == nil
+
+	out.podSecurityContext = s.PodSecurityContext
+	if out.podSecurityContext == nil {
+		out.podSecurityContext = &corev1.PodSecurityContext{
+			RunAsNonRoot:   ptr.To(true),
+			RunAsUser:      ptr.To(DefaultRunAsID),
+			RunAsGroup:     ptr.To(DefaultRunAsID),
+			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+		}
+	}
+	out.securityContext = s.SecurityContext
+	if out.securityContext == nil {
+		out.securityContext = &corev1.SecurityContext{
+			AllowPrivilegeEscalation: ptr.To(false),
+			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+			ReadOnlyRootFilesystem:   ptr.To(true),
+			RunAsNonRoot:             ptr.To(true),
+			RunAsUser:                ptr.To(DefaultRunAsID),
+			RunAsGroup:               ptr.To(DefaultRunAsID),
+		}
+	}
+	out.automountToken = ptr.Deref(s.AutomountServiceAccountToken, s.ServiceAccountName != "")
+	out.writableTmp = ptr.Deref(out.securityContext.ReadOnlyRootFilesystem, false) && !mountsPath(s.VolumeMounts, TmpMountPath)
+	return out
+}
+
+func mountsPath(mounts []corev1.VolumeMount, path string) bool {
+	for _, m := range mounts {
+		if m.MountPath == path {
+			return true
+		}
+	}
+	return false
+}

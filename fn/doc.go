@@ -1,0 +1,17 @@
+// Package fn is the mlpipeline-fn KRM function: it reads MLPipeline configs
+// from a ResourceList and generates, for each, a Deployment, an autoscaling/v2
+// HorizontalPodAutoscaler and a policy/v1 PodDisruptionBudget.
+//
+// The work is split by responsibility:
+//   - processor.go: the framework.ResourceListProcessor that wires the steps;
+//   - collect.go:   finds MLPipelines among the items and the functionConfig;
+//   - decode.go:    strict decoding with a field path for every problem;
+//   - defaults.go:  the one place defaults are resolved;
+//   - validate.go:  every rule of the API, reported all at once;
+//   - warnings.go:  findings only the user can fix;
+//   - labels.go:    the one place labels and selectors are built;
+//   - podspec.go, deployment.go, hpa.go, pdb.go: typed output builders;
+//   - render.go:    typed objects to deterministic YAML nodes;
+//   - upsert.go:    ownership, in-place update and pruning of generated items;
+//   - results.go:   result and error reporting helpers.
+package fn

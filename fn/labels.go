@@ -1,0 +1,62 @@
+package fn
+
+import "github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+
+const (
+	// SelectorLabel is the only label in the Deployment and PDB selectors. It
+	// must never change between versions: Deployment selectors are immutable.
+	SelectorLabel = "mlpipeline.dev/pipeline"
+	// NameLabel and ManagedByLabel are the recommended Kubernetes labels.
+	NameLabel      = "app.kubernetes.io/name"
+	ManagedByLabel = "app.kubernetes.io/managed-by"
+	// ManagedByValue is the value of ManagedByLabel on every generated object.
+	ManagedByValue = "mlpipeline-fn"
+	// OwnerAnnotation marks a generated object with the MLPipeline it came from;
+	// upsert and pruning rely on it and on nothing else.
+	OwnerAnnotation = "mlpipeline.dev/generated-from"
+)
+
+// selectorLabels is the fixed, minimal pod selector of a pipeline.
+func selectorLabels(p *v1alpha1.MLPipeline) map[string]string {
+	return map[string]string{SelectorLabel: p.Name}
+}
+
+// objectLabels are the labels of every generated object: the recommended
+// labels plus the user's metadata.labels (validation keeps the user from
+// changing managed-by or the selector label).
+func objectLabels(p *v1alpha1.MLPipeline) map[string]string {
+	labels := map[string]string{NameLabel: p.Name}
+	for k, v := range p.Labels {
+		labels[k] = v
+	}
+	labels[ManagedByLabel] = ManagedByValue
+	return labels
+}
+
+// podLabels are the pod template's labels: the object labels, the user's
+// podLabels and the selector.
+func podLabels(p *v1alpha1.MLPipeline) map[string]string {
+	labels := objectLabels(p)
+	for k, v := range p.Spec.PodLabels {
+		labels[k] = v
+	}
+	for k, v := range selectorLabels(p) {
+		labels[k] = v
+	}
+	return labels
+}
+
+// reservedLabels are the keys a user may not set to another value, because
+// the selector or the managed-by fact depends on them.
+func reservedLabels(p *v1alpha1.MLPipeline) map[string]string {
+	return map[string]string{SelectorLabel: p.Name, ManagedByLabel: ManagedByValue}
+}
+
+// ownerKey names a pipeline in OwnerAnnotation: "namespace/name", or "name"
+// when the pipeline has no namespace.
+func ownerKey(namespace, name string) string {
+	if namespace == "" {
+		return name
+	}
+	return namespace + "/" + name
+}

@@ -1,0 +1,112 @@
+package fn
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
+
+const hostnameTopologyKey = "kubernetes.io/hostname"
+
+// podTemplate builds the pod template shared by the Deployment's pods.
+func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
+	s := p.Spec
+	spec := corev1.PodSpec{
+		Containers:                   []corev1.Container{container(p, set)},
+		NodeSelector:                 s.NodeSelector,
+		Tolerations:                  tolerations(s, set),
+		Affinity:                     s.Affinity,
+		TopologySpreadConstraints:    s.TopologySpreadConstraints,
+		ServiceAccountName:           s.ServiceAccountName,
+		AutomountServiceAccountToken: &set.automountToken,
+		ImagePullSecrets:             s.ImagePullSecrets,
+		SecurityContext:              set.podSecurityContext,
+		Volumes:                      s.Volumes,
+	}
+	// The defaults select the pipeline's own pods, so replicas spread over
+	// nodes and one node's loss never takes all of them.
+	selector := &metav1.LabelSelector{MatchLabels: selectorLabels(p)}
+	if set.defaultSpread {
+		spec.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{
+			MaxSkew:           1,
+			TopologyKey:       hostnameTopologyKey,
+			WhenUnsatisfiable: corev1.ScheduleAnyway,
+			LabelSelector:     selector,
+		}}
+	}
+	if set.defaultAntiAffinity {
+		spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
+				Weight: 100,
+				PodAffinityTerm: corev1.PodAffinityTerm{
+					TopologyKey:   hostnameTopologyKey,
+					LabelSelector: selector,
+				},
+			}},
+		}}
+	}
+	if set.writableTmp {
+		spec.Volumes = append(append([]corev1.Volume(nil), s.Volumes...), corev1.Volume{
+			Name:         TmpVolumeName,
+			VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}},
+		})
+	}
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: podLabels(p), Annotations: s.PodAnnotations},
+		Spec:       spec,
+	}
+}
+
+func container(p *v1alpha1.MLPipeline, set settings) corev1.Container {
+	s := p.Spec
+	c := corev1.Container{
+		Name:            set.containerName,
+		Image:           s.Image,
+		Command:         s.Command,
+		Args:            s.Args,
+		Env:             s.Env,
+		Ports:           s.Ports,
+		Resources:       containerResources(s.Resources, set),
+		ReadinessProbe:  s.ReadinessProbe,
+		LivenessProbe:   s.LivenessProbe,
+		StartupProbe:    s.StartupProbe,
+		VolumeMounts:    s.VolumeMounts,
+		SecurityContext: set.securityContext,
+	}
+	if set.writableTmp {
+		c.VolumeMounts = append(append([]corev1.VolumeMount(nil), s.VolumeMounts...), corev1.VolumeMount{
+			Name: TmpVolumeName, MountPath: TmpMountPath,
+		})
+	}
+	return c
+}
+
+// containerResources adds the GPU limit to the user's resources without
+// changing the user's maps.
+func containerResources(r corev1.ResourceRequirements, set settings) corev1.ResourceRequirements {
+	if set.gpuCount <= 0 {
+		return r
+	}
+	limits := corev1.ResourceList{}
+	for k, v := range r.Limits {
+		limits[k] = v
+	}
+	limits[set.gpuResource] = *resource.NewQuantity(int64(set.gpuCount), resource.DecimalSI)
+	r.Limits = limits
+	return r
+}
+
+// tolerations lets GPU pods onto nodes tainted for the GPU resource, as GPU
+// node pools usually are.
+func tolerations(s v1alpha1.MLPipelineSpec, set settings) []corev1.Toleration {
+	if set.gpuCount <= 0 {
+		return s.Tolerations
+	}
+	return append(append([]corev1.Toleration(nil), s.Tolerations...), corev1.Toleration{
+		Key:      string(set.gpuResource),
+		Operator: corev1.TolerationOpExists,
+		Effect:   corev1.TaintEffectNoSchedule,
+	})
+}

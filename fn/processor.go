@@ -1,0 +1,87 @@
+package fn
+
+import (
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Processor is the mlpipeline-fn ResourceListProcessor.
+type Processor struct {
+	// ConfigFile is the functionConfig's file when run standalone, so that
+	// results can name it; orchestrators annotate items with their files.
+	ConfigFile string
+}
+
+var _ framework.ResourceListProcessor = (*Processor)(nil)
+
+// Process generates the objects of every MLPipeline in the list. On any
+// error the items are left exactly as they came, and every problem is
+// reported, not only the first.
+func (p *Processor) Process(rl *framework.ResourceList) error {
+	sources, results := collectPipelines(rl.Items, rl.FunctionConfig, p.ConfigFile)
+	outputs := make([]pipelineOutput, 0, len(sources))
+	var generatedInfo framework.Results
+	for _, src := range sources {
+		out, res := generate(src)
+		results = append(results, res...)
+		if out != nil {
+			outputs = append(outputs, *out)
+			generatedInfo = append(generatedInfo, out.origin.result(framework.Info, errorAt("", "generated %s", summary(out.nodes))))
+		}
+	}
+	if !hasErrors(results) {
+		merged, res := reconcile(rl.Items, outputs)
+		results = append(results, res...)
+		if !hasErrors(res) {
+			rl.Items = merged
+			results = append(results, generatedInfo...)
+		}
+	}
+	rl.Results = append(rl.Results, results...)
+	if hasErrors(results) {
+		return results
+	}
+	return nil
+}
+
+// generate decodes, defaults, validates and builds one pipeline.
+func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
+	p, decodeErrs, fatal := decodePipeline(src.node)
+	results := src.origin.results(framework.Error, decodeErrs)
+	if fatal {
+		return nil, results
+	}
+	set := resolve(p)
+	results = append(results, src.origin.results(framework.Error, validate(p, set))...)
+	results = append(results, src.origin.results(framework.Warning, warnings(p, set))...)
+	if hasErrors(results) {
+		return nil, results
+	}
+	objects := []any{deployment(p, set)}
+	if set.autoscaling {
+		objects = append(objects, hpa(p, set))
+	}
+	if set.pdb {
+		objects = append(objects, pdb(p, set))
+	}
+	out := &pipelineOutput{owner: ownerKey(p.Namespace, p.Name), origin: src.origin}
+	for _, obj := range objects {
+		node, err := toNode(obj)
+		if err != nil {
+			return nil, append(results, src.origin.result(framework.Error, errorAt("", "%v", err)))
+		}
+		out.nodes = append(out.nodes, node)
+	}
+	return out, results
+}
+
+func summary(nodes []*yaml.RNode) string {
+	names := make([]string, len(nodes))
+	for i, n := range nodes {
+		names[i] = fmt.Sprintf("%s %s", n.GetKind(), ownerKey(n.GetNamespace(), n.GetName()))
+	}
+	return strings.Join(names, ", ")
+}

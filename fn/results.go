@@ -1,0 +1,116 @@
+package fn
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// fieldError is one problem at one field of one object.
+type fieldError struct {
+	path    string
+	message string
+}
+
+func errorAt(path, format string, args ...any) fieldError {
+	return fieldError{path: path, message: fmt.Sprintf(format, args...)}
+}
+
+// origin says where an object came from, for results: its identity and the
+// file and index the orchestrator read it from.
+type origin struct {
+	ref  yaml.ResourceIdentifier
+	file *framework.File
+	// annotatedPath is the file the orchestrator says the object lives in;
+	// empty for a standalone config file, whose name is only for messages.
+	annotatedPath string
+}
+
+// originOf reads the identity and file annotations of a node. defaultFile is
+// used when the node carries no path (a standalone config file).
+func originOf(node *yaml.RNode, defaultFile string) origin {
+	o := origin{ref: yaml.ResourceIdentifier{
+		TypeMeta: yaml.TypeMeta{APIVersion: node.GetApiVersion(), Kind: node.GetKind()},
+		NameMeta: yaml.NameMeta{Name: node.GetName(), Namespace: node.GetNamespace()},
+	}}
+	path, index, _ := kioutil.GetFileAnnotations(node)
+	o.annotatedPath = path
+	if path == "" {
+		path = defaultFile
+	}
+	if path != "" {
+		o.file = &framework.File{Path: path}
+		if _, err := fmt.Sscan(index, &o.file.Index); err != nil {
+			o.file.Index = 0
+		}
+	}
+	return o
+}
+
+func (o origin) result(severity framework.Severity, fe fieldError) *framework.Result {
+	ref := o.ref
+	r := &framework.Result{Severity: severity, Message: fe.message, ResourceRef: &ref, File: o.file}
+	if fe.path != "" {
+		r.Field = &framework.Field{Path: fe.path}
+	}
+	return r
+}
+
+func (o origin) results(severity framework.Severity, errs []fieldError) framework.Results {
+	out := make(framework.Results, 0, len(errs))
+	for _, fe := range errs {
+		out = append(out, o.result(severity, fe))
+	}
+	return out
+}
+
+// String names the object as users write it: Kind namespace/name.
+func (o origin) String() string {
+	return fmt.Sprintf("%s %s", o.ref.Kind, ownerKey(o.ref.Namespace, o.ref.Name))
+}
+
+func hasErrors(rs framework.Results) bool {
+	return rs.ExitCode() != 0
+}
+
+// FormatResults renders results for people: one line per result, with the
+// file, the object and the field, errors first. kpt and kustomize show
+// stderr on failure, so this is what a user reads.
+func FormatResults(rs framework.Results) string {
+	sorted := append(framework.Results(nil), rs...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		return severityRank(sorted[i].Severity) < severityRank(sorted[j].Severity)
+	})
+	var b strings.Builder
+	for _, r := range sorted {
+		b.WriteString(string(r.Severity))
+		b.WriteString(": ")
+		if r.File != nil && r.File.Path != "" {
+			fmt.Fprintf(&b, "%s: ", r.File.Path)
+		}
+		if r.ResourceRef != nil {
+			fmt.Fprintf(&b, "%s %s: ", r.ResourceRef.Kind, ownerKey(r.ResourceRef.Namespace, r.ResourceRef.Name))
+		}
+		if r.Field != nil && r.Field.Path != "" {
+			fmt.Fprintf(&b, "%s: ", r.Field.Path)
+		}
+		b.WriteString(r.Message)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func severityRank(s framework.Severity) int {
+	switch s {
+	case framework.Error:
+		return 0
+	case framework.Warning:
+		return 1
+	default:
+		return 2
+	}
+}

@@ -1,0 +1,143 @@
+package fn
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// pipelineOutput is what one pipeline generates, in output order.
+type pipelineOutput struct {
+	owner  string
+	origin origin
+	nodes  []*yaml.RNode
+}
+
+// objectKey identifies an object across API versions: an autoscaling/v1 HPA
+// and an autoscaling/v2 HPA of the same name are the same object.
+type objectKey struct{ group, kind, namespace, name string }
+
+// generatedKinds are the kinds the function writes, by group.
+var generatedKinds = map[string]string{
+	"Deployment":              "apps",
+	"HorizontalPodAutoscaler": "autoscaling",
+	"PodDisruptionBudget":     "policy",
+}
+
+func keyOf(node *yaml.RNode) (objectKey, bool) {
+	kind := node.GetKind()
+	group, _, _ := strings.Cut(node.GetApiVersion(), "/")
+	if want, ok := generatedKinds[kind]; !ok || want != group {
+		return objectKey{}, false
+	}
+	return objectKey{group: group, kind: kind, namespace: node.GetNamespace(), name: node.GetName()}, true
+}
+
+// reconcile merges the generated objects into the items. An object this
+// function generated earlier for the same pipeline is replaced in place and
+// keeps its orchestrator bookkeeping (file path and index), so reruns never
+// duplicate; one whose pipeline is gone, or that the pipeline no longer
+// generates, is removed; any other object of the same kind and name is the
+// user's, and is never overwritten. Everything else is returned untouched.
+func reconcile(items []*yaml.RNode, outputs []pipelineOutput) ([]*yaml.RNode, framework.Results) {
+	type desired struct {
+		node   *yaml.RNode
+		out    *pipelineOutput
+		placed bool
+	}
+	want := map[objectKey]*desired{}
+	for i := range outputs {
+		for _, n := range outputs[i].nodes {
+			k, _ := keyOf(n)
+			want[k] = &desired{node: n, out: &outputs[i]}
+		}
+	}
+
+	var results framework.Results
+	merged := make([]*yaml.RNode, 0, len(items)+len(want))
+	for _, item := range items {
+		key, generatedKind := keyOf(item)
+		if !generatedKind {
+			merged = append(merged, item)
+			continue
+		}
+		owner := item.GetAnnotations()[OwnerAnnotation]
+		d, wanted := want[key]
+		switch {
+		case wanted && owner != d.out.owner:
+			results = append(results, d.out.origin.result(framework.Error, errorAt("metadata.name",
+				"would generate %s, but %s already exists%s and was not generated from this MLPipeline; rename the MLPipeline or remove the existing %s",
+				describe(key), describe(key), fileSuffix(originOf(item, "")), key.kind)))
+			merged = append(merged, item)
+		case wanted && d.placed:
+			// A second copy of a generated object: keep one.
+		case wanted:
+			if err := carryBookkeeping(item, d.node); err != nil {
+				results = append(results, d.out.origin.result(framework.Error, errorAt("", "updating %s: %v", describe(key), err)))
+			}
+			d.placed = true
+			merged = append(merged, d.node)
+		case owner != "":
+			results = append(results, originOf(item, "").result(framework.Info, errorAt("",
+				"removed: it was generated from MLPipeline %q, which no longer generates it", owner)))
+		default:
+			merged = append(merged, item)
+		}
+	}
+	for i := range outputs {
+		index := 0
+		for _, n := range outputs[i].nodes {
+			k, _ := keyOf(n)
+			if want[k].placed {
+				continue
+			}
+			if err := placeInFile(n, outputs[i].origin, index); err != nil {
+				results = append(results, outputs[i].origin.result(framework.Error, errorAt("", "placing %s: %v", describe(k), err)))
+			}
+			index++
+			merged = append(merged, n)
+		}
+	}
+	return merged, results
+}
+
+// bookkeepingPrefixes are the annotation prefixes kpt, kustomize and kyaml
+// use to track where an object lives; they are theirs, not ours.
+var bookkeepingPrefixes = []string{"internal.config.kubernetes.io/", "config.kubernetes.io/", "kustomize.config.k8s.io/"}
+
+func carryBookkeeping(from, to *yaml.RNode) error {
+	for k, v := range from.GetAnnotations() {
+		for _, prefix := range bookkeepingPrefixes {
+			if strings.HasPrefix(k, prefix) {
+				if err := to.PipeE(yaml.SetAnnotation(k, v)); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// placeInFile gives a new object a file next to its MLPipeline, so that
+// kpt writes the generated objects of a pipeline together, in one file of
+// their own. Without a pipeline file (kustomize, standalone) there is none.
+func placeInFile(node *yaml.RNode, pipeline origin, index int) error {
+	if pipeline.annotatedPath == "" {
+		return nil
+	}
+	file := path.Join(path.Dir(pipeline.annotatedPath), pipeline.ref.Name+".generated.yaml")
+	if err := node.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, file)); err != nil {
+		return err
+	}
+	return node.PipeE(yaml.SetAnnotation(kioutil.IndexAnnotation, strconv.Itoa(index)))
+}
+
+func describe(k objectKey) string {
+	return fmt.Sprintf("%s %q", k.kind, ownerKey(k.namespace, k.name))
+}

@@ -1,0 +1,460 @@
+package fn
+
+import (
+	"fmt"
+	"strings"
+
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
+
+// Bounds the API server enforces on HPA behavior.
+const (
+	maxPeriodSeconds              = 1800
+	maxStabilizationWindowSeconds = 3600
+)
+
+// validate checks every rule of the API and returns all problems at once.
+func validate(p *v1alpha1.MLPipeline, set settings) []fieldError {
+	var errs []fieldError
+	errs = append(errs, validateMetadata(p)...)
+	errs = append(errs, validateContainer(p, set)...)
+	errs = append(errs, validatePod(p, set)...)
+	errs = append(errs, validateAutoscaling(p, set)...)
+	errs = append(errs, validatePDB(p)...)
+	return errs
+}
+
+func validateMetadata(p *v1alpha1.MLPipeline) []fieldError {
+	var errs []fieldError
+	if p.Name == "" {
+		errs = append(errs, errorAt("metadata.name", "is required"))
+	} else {
+		errs = append(errs, dns1123Label("metadata.name", p.Name)...)
+	}
+	if p.Namespace != "" {
+		errs = append(errs, dns1123Label("metadata.namespace", p.Namespace)...)
+	}
+	errs = append(errs, fromFieldErrors(metav1validation.ValidateLabels(p.Labels, field.NewPath("metadata", "labels")))...)
+	errs = append(errs, reservedLabelConflicts(p, "metadata.labels", p.Labels)...)
+	return errs
+}
+
+func validateContainer(p *v1alpha1.MLPipeline, set settings) []fieldError {
+	s := p.Spec
+	var errs []fieldError
+	if s.Image == "" {
+		errs = append(errs, errorAt("spec.image", "is required"))
+	} else if _, err := parseImageRef(s.Image); err != nil {
+		errs = append(errs, errorAt("spec.image", "%q %v", s.Image, err))
+	}
+	if s.ContainerName != "" {
+		errs = append(errs, dns1123Label("spec.containerName", s.ContainerName)...)
+	}
+	seenEnv := map[string]int{}
+	for i, e := range s.Env {
+		path := fmt.Sprintf("spec.env[%d].name", i)
+		switch first, dup := seenEnv[e.Name]; {
+		case e.Name == "":
+			errs = append(errs, errorAt(path, "is required"))
+		case dup:
+			errs = append(errs, errorAt(path, "%q duplicates spec.env[%d]", e.Name, first))
+		default:
+			seenEnv[e.Name] = i
+		}
+	}
+	seenPort := map[string]int{}
+	for i, port := range s.Ports {
+		path := fmt.Sprintf("spec.ports[%d]", i)
+		errs = append(errs, portNumber(path+".containerPort", port.ContainerPort, true)...)
+		errs = append(errs, portNumber(path+".hostPort", port.HostPort, false)...)
+		if port.Name == "" {
+			continue
+		}
+		for _, msg := range validation.IsValidPortName(port.Name) {
+			errs = append(errs, errorAt(path+".name", "%q: %s", port.Name, msg))
+		}
+		if first, dup := seenPort[port.Name]; dup {
+			errs = append(errs, errorAt(path+".name", "%q duplicates spec.ports[%d]", port.Name, first))
+		} else {
+			seenPort[port.Name] = i
+		}
+	}
+	errs = append(errs, validateResources(s.Resources)...)
+	errs = append(errs, validateGPU(s, set)...)
+	return errs
+}
+
+func validateResources(r corev1.ResourceRequirements) []fieldError {
+	var errs []fieldError
+	for _, list := range []struct {
+		path  string
+		items corev1.ResourceList
+	}{{"spec.resources.requests", r.Requests}, {"spec.resources.limits", r.Limits}} {
+		for _, name := range sortedResourceNames(list.items) {
+			if q := list.items[name]; q.Sign() < 0 {
+				errs = append(errs, errorAt(list.path+"."+string(name), "must not be negative, got %s", q.String()))
+			}
+		}
+	}
+	for _, name := range sortedResourceNames(r.Requests) {
+		limit, ok := r.Limits[name]
+		if request := r.Requests[name]; ok && request.Cmp(limit) > 0 {
+			errs = append(errs, errorAt("spec.resources.requests."+string(name),
+				"%s is more than its limit %s (spec.resources.limits.%s)", request.String(), limit.String(), name))
+		}
+	}
+	return errs
+}
+
+func validateGPU(s v1alpha1.MLPipelineSpec, set settings) []fieldError {
+	if s.GPU == nil {
+		return nil
+	}
+	var errs []fieldError
+	if s.GPU.Count < 0 {
+		errs = append(errs, errorAt("spec.gpu.count", "must be 0 or more, got %d", s.GPU.Count))
+	}
+	if s.GPU.ResourceName != "" {
+		if msg := extendedResourceNameError(s.GPU.ResourceName); msg != "" {
+			errs = append(errs, errorAt("spec.gpu.resourceName", "%q %s", s.GPU.ResourceName, msg))
+		}
+	}
+	if _, given := s.Resources.Limits[set.gpuResource]; given && set.gpuCount > 0 {
+		errs = append(errs, errorAt("spec.gpu.count",
+			"conflicts with spec.resources.limits.%s; set the GPU count in one place", set.gpuResource))
+	}
+	return errs
+}
+
+// extendedResourceNameError applies the API server's rule: a domain-prefixed
+// name outside kubernetes.io, usable as a resource quota key.
+func extendedResourceNameError(name string) string {
+	domain, _, found := strings.Cut(name, "/")
+	switch {
+	case !found:
+		return "must be domain-prefixed, like nvidia.com/gpu"
+	case domain == "kubernetes.io" || strings.HasSuffix(domain, ".kubernetes.io"):
+		return "must not be in the kubernetes.io domain"
+	}
+	if msgs := validation.IsQualifiedName(name); len(msgs) > 0 {
+		return strings.Join(msgs, "; ")
+	}
+	if msgs := validation.IsQualifiedName("requests." + name); len(msgs) > 0 {
+		return "is too long to be used as a resource quota key"
+	}
+	return ""
+}
+
+func validatePod(p *v1alpha1.MLPipeline, set settings) []fieldError {
+	s := p.Spec
+	var errs []fieldError
+	errs = append(errs, fromFieldErrors(metav1validation.ValidateLabels(s.PodLabels, field.NewPath("spec", "podLabels")))...)
+	errs = append(errs, reservedLabelConflicts(p, "spec.podLabels", s.PodLabels)...)
+	errs = append(errs, fromFieldErrors(apivalidation.ValidateAnnotations(s.PodAnnotations, field.NewPath("spec", "podAnnotations")))...)
+	if s.ServiceAccountName != "" {
+		for _, msg := range validation.IsDNS1123Subdomain(s.ServiceAccountName) {
+			errs = append(errs, errorAt("spec.serviceAccountName", "%q: %s", s.ServiceAccountName, msg))
+		}
+	}
+	if s.Replicas != nil && *s.Replicas < 0 {
+		errs = append(errs, errorAt("spec.replicas", "must be 0 or more, got %d", *s.Replicas))
+	}
+
+	volumes := map[string]int{}
+	for i, v := range s.Volumes {
+		path := fmt.Sprintf("spec.volumes[%d].name", i)
+		if v.Name == "" {
+			errs = append(errs, errorAt(path, "is required"))
+			continue
+		}
+		errs = append(errs, dns1123Label(path, v.Name)...)
+		if first, dup := volumes[v.Name]; dup {
+			errs = append(errs, errorAt(path, "%q duplicates spec.volumes[%d]", v.Name, first))
+		}
+		if v.Name == TmpVolumeName && set.writableTmp {
+			errs = append(errs, errorAt(path, "%q is the writable volume the function mounts at %s; rename it or mount a volume at %s yourself",
+				v.Name, TmpMountPath, TmpMountPath))
+		}
+		volumes[v.Name] = i
+	}
+	mountPaths := map[string]int{}
+	for i, m := range s.VolumeMounts {
+		path := fmt.Sprintf("spec.volumeMounts[%d]", i)
+		if _, ok := volumes[m.Name]; !ok {
+			errs = append(errs, errorAt(path+".name", "%q is not declared in spec.volumes", m.Name))
+		}
+		if m.MountPath == "" {
+			errs = append(errs, errorAt(path+".mountPath", "is required"))
+		} else if first, dup := mountPaths[m.MountPath]; dup {
+			errs = append(errs, errorAt(path+".mountPath", "%q duplicates spec.volumeMounts[%d]", m.MountPath, first))
+		} else {
+			mountPaths[m.MountPath] = i
+		}
+	}
+	return errs
+}
+
+func validateAutoscaling(p *v1alpha1.MLPipeline, set settings) []fieldError {
+	a := p.Spec.Autoscaling
+	if !set.autoscaling {
+		return nil
+	}
+	var errs []fieldError
+	if set.minReplicas < 1 {
+		errs = append(errs, errorAt("spec.autoscaling.minReplicas", "must be 1 or more, got %d", set.minReplicas))
+	}
+	switch {
+	case set.maxReplicas == 0:
+		errs = append(errs, errorAt("spec.autoscaling.maxReplicas", "is required when autoscaling is enabled"))
+	case set.maxReplicas < set.minReplicas:
+		errs = append(errs, errorAt("spec.autoscaling.maxReplicas", "%d is less than minReplicas %d", set.maxReplicas, set.minReplicas))
+	}
+	errs = append(errs, utilizationTarget(p, set.targetCPU, corev1.ResourceCPU, "spec.autoscaling.targetCPUUtilizationPercentage")...)
+	errs = append(errs, utilizationTarget(p, set.targetMemory, corev1.ResourceMemory, "spec.autoscaling.targetMemoryUtilizationPercentage")...)
+	if a == nil {
+		return errs
+	}
+	for i, m := range a.Metrics {
+		errs = append(errs, validateMetric(fmt.Sprintf("spec.autoscaling.metrics[%d]", i), m)...)
+	}
+	if b := a.Behavior; b != nil {
+		errs = append(errs, validateScalingRules("spec.autoscaling.behavior.scaleUp", b.ScaleUp)...)
+		errs = append(errs, validateScalingRules("spec.autoscaling.behavior.scaleDown", b.ScaleDown)...)
+	}
+	return errs
+}
+
+// utilizationTarget checks a percentage target: utilization is measured
+// against the container's request, so the request must exist.
+func utilizationTarget(p *v1alpha1.MLPipeline, target *int32, resource corev1.ResourceName, path string) []fieldError {
+	if target == nil {
+		return nil
+	}
+	if *target <= 0 {
+		return []fieldError{errorAt(path, "must be more than 0, got %d", *target)}
+	}
+	if _, ok := p.Spec.Resources.Requests[resource]; ok {
+		return nil
+	}
+	given := p.Spec.Autoscaling != nil && (resource == corev1.ResourceCPU && p.Spec.Autoscaling.TargetCPUUtilizationPercentage != nil ||
+		resource == corev1.ResourceMemory && p.Spec.Autoscaling.TargetMemoryUtilizationPercentage != nil)
+	if !given {
+		return []fieldError{errorAt("spec.resources.requests."+string(resource),
+			"is required: with no metric set, the HPA targets %d%% CPU utilization, which is measured against the CPU request",
+			*target)}
+	}
+	return []fieldError{errorAt(path, "needs spec.resources.requests.%s: utilization is measured against the request", resource)}
+}
+
+func validateMetric(path string, m autoscalingv2.MetricSpec) []fieldError {
+	sources := map[autoscalingv2.MetricSourceType]bool{
+		autoscalingv2.PodsMetricSourceType:              m.Pods != nil,
+		autoscalingv2.ObjectMetricSourceType:            m.Object != nil,
+		autoscalingv2.ExternalMetricSourceType:          m.External != nil,
+		autoscalingv2.ContainerResourceMetricSourceType: m.ContainerResource != nil,
+		autoscalingv2.ResourceMetricSourceType:          m.Resource != nil,
+	}
+	var errs []fieldError
+	switch m.Type {
+	case "":
+		return []fieldError{errorAt(path+".type", "is required: one of Pods, Object, External, ContainerResource")}
+	case autoscalingv2.ResourceMetricSourceType:
+		return []fieldError{errorAt(path+".type",
+			"Resource metrics are set with targetCPUUtilizationPercentage and targetMemoryUtilizationPercentage")}
+	case autoscalingv2.PodsMetricSourceType, autoscalingv2.ObjectMetricSourceType,
+		autoscalingv2.ExternalMetricSourceType, autoscalingv2.ContainerResourceMetricSourceType:
+	default:
+		return []fieldError{errorAt(path+".type", "%q is not one of Pods, Object, External, ContainerResource", m.Type)}
+	}
+	for _, t := range []autoscalingv2.MetricSourceType{autoscalingv2.PodsMetricSourceType, autoscalingv2.ObjectMetricSourceType,
+		autoscalingv2.ExternalMetricSourceType, autoscalingv2.ContainerResourceMetricSourceType, autoscalingv2.ResourceMetricSourceType} {
+		field := path + "." + lowerFirst(string(t))
+		switch {
+		case t == m.Type && !sources[t]:
+			errs = append(errs, errorAt(field, "is required for type %s", m.Type))
+		case t != m.Type && sources[t]:
+			errs = append(errs, errorAt(field, "must not be set for type %s", m.Type))
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	switch m.Type {
+	case autoscalingv2.PodsMetricSourceType:
+		errs = append(errs, metricName(path+".pods.metric.name", m.Pods.Metric)...)
+		errs = append(errs, metricTarget(path+".pods.target", m.Pods.Target, autoscalingv2.AverageValueMetricType)...)
+	case autoscalingv2.ObjectMetricSourceType:
+		errs = append(errs, metricName(path+".object.metric.name", m.Object.Metric)...)
+		if m.Object.DescribedObject.Kind == "" {
+			errs = append(errs, errorAt(path+".object.describedObject.kind", "is required"))
+		}
+		if m.Object.DescribedObject.Name == "" {
+			errs = append(errs, errorAt(path+".object.describedObject.name", "is required"))
+		}
+		errs = append(errs, metricTarget(path+".object.target", m.Object.Target,
+			autoscalingv2.ValueMetricType, autoscalingv2.AverageValueMetricType)...)
+	case autoscalingv2.ExternalMetricSourceType:
+		errs = append(errs, metricName(path+".external.metric.name", m.External.Metric)...)
+		errs = append(errs, metricTarget(path+".external.target", m.External.Target,
+			autoscalingv2.ValueMetricType, autoscalingv2.AverageValueMetricType)...)
+	case autoscalingv2.ContainerResourceMetricSourceType:
+		if m.ContainerResource.Name == "" {
+			errs = append(errs, errorAt(path+".containerResource.name", "is required"))
+		}
+		if m.ContainerResource.Container == "" {
+			errs = append(errs, errorAt(path+".containerResource.container", "is required"))
+		}
+		errs = append(errs, metricTarget(path+".containerResource.target", m.ContainerResource.Target,
+			autoscalingv2.UtilizationMetricType, autoscalingv2.AverageValueMetricType)...)
+	}
+	return errs
+}
+
+func metricName(path string, id autoscalingv2.MetricIdentifier) []fieldError {
+	if id.Name == "" {
+		return []fieldError{errorAt(path, "is required")}
+	}
+	return nil
+}
+
+// metricTarget checks that the target's type is one its metric source
+// supports and that the matching value is set and positive.
+func metricTarget(path string, t autoscalingv2.MetricTarget, allowed ...autoscalingv2.MetricTargetType) []fieldError {
+	ok := false
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		ok = ok || t.Type == a
+		names[i] = string(a)
+	}
+	if !ok {
+		return []fieldError{errorAt(path+".type", "%q is not one of %s", t.Type, strings.Join(names, ", "))}
+	}
+	switch t.Type {
+	case autoscalingv2.UtilizationMetricType:
+		if t.AverageUtilization == nil || *t.AverageUtilization <= 0 {
+			return []fieldError{errorAt(path+".averageUtilization", "must be set and more than 0 for type Utilization")}
+		}
+	case autoscalingv2.ValueMetricType:
+		if t.Value == nil || t.Value.Sign() <= 0 {
+			return []fieldError{errorAt(path+".value", "must be set and more than 0 for type Value")}
+		}
+	case autoscalingv2.AverageValueMetricType:
+		if t.AverageValue == nil || t.AverageValue.Sign() <= 0 {
+			return []fieldError{errorAt(path+".averageValue", "must be set and more than 0 for type AverageValue")}
+		}
+	}
+	return nil
+}
+
+func validateScalingRules(path string, r *autoscalingv2.HPAScalingRules) []fieldError {
+	if r == nil {
+		return nil
+	}
+	var errs []fieldError
+	if w := r.StabilizationWindowSeconds; w != nil && (*w < 0 || *w > maxStabilizationWindowSeconds) {
+		errs = append(errs, errorAt(path+".stabilizationWindowSeconds", "must be 0 to %d, got %d", maxStabilizationWindowSeconds, *w))
+	}
+	if sp := r.SelectPolicy; sp != nil {
+		switch *sp {
+		case autoscalingv2.MaxChangePolicySelect, autoscalingv2.MinChangePolicySelect, autoscalingv2.DisabledPolicySelect:
+		default:
+			errs = append(errs, errorAt(path+".selectPolicy", "%q is not one of Max, Min, Disabled", *sp))
+		}
+	}
+	for i, pol := range r.Policies {
+		pp := fmt.Sprintf("%s.policies[%d]", path, i)
+		if pol.Type != autoscalingv2.PodsScalingPolicy && pol.Type != autoscalingv2.PercentScalingPolicy {
+			errs = append(errs, errorAt(pp+".type", "%q is not one of Pods, Percent", pol.Type))
+		}
+		if pol.Value <= 0 {
+			errs = append(errs, errorAt(pp+".value", "must be more than 0, got %d", pol.Value))
+		}
+		if pol.PeriodSeconds < 1 || pol.PeriodSeconds > maxPeriodSeconds {
+			errs = append(errs, errorAt(pp+".periodSeconds", "must be 1 to %d, got %d", maxPeriodSeconds, pol.PeriodSeconds))
+		}
+	}
+	return errs
+}
+
+func validatePDB(p *v1alpha1.MLPipeline) []fieldError {
+	b := p.Spec.PodDisruptionBudget
+	if b == nil {
+		return nil
+	}
+	var errs []fieldError
+	if b.MinAvailable != nil && b.MaxUnavailable != nil {
+		errs = append(errs, errorAt("spec.podDisruptionBudget.minAvailable", "set minAvailable or maxUnavailable, not both"))
+	}
+	errs = append(errs, intOrPercent("spec.podDisruptionBudget.minAvailable", b.MinAvailable)...)
+	errs = append(errs, intOrPercent("spec.podDisruptionBudget.maxUnavailable", b.MaxUnavailable)...)
+	return errs
+}
+
+func intOrPercent(path string, v *intstr.IntOrString) []fieldError {
+	if v == nil {
+		return nil
+	}
+	if v.Type == intstr.Int {
+		if v.IntVal < 0 {
+			return []fieldError{errorAt(path, "must be 0 or more, got %d", v.IntVal)}
+		}
+		return nil
+	}
+	var pct int
+	if _, err := fmt.Sscanf(v.StrVal, "%d%%", &pct); err != nil || fmt.Sprintf("%d%%", pct) != v.StrVal || pct < 0 || pct > 100 {
+		return []fieldError{errorAt(path, "%q must be a whole number or a percentage from 0%% to 100%%", v.StrVal)}
+	}
+	return nil
+}
+
+func reservedLabelConflicts(p *v1alpha1.MLPipeline, path string, labels map[string]string) []fieldError {
+	var errs []fieldError
+	reserved := reservedLabels(p)
+	for _, key := range sortedStringKeys(labels) {
+		if want, ok := reserved[key]; ok && labels[key] != want {
+			errs = append(errs, errorAt(path+"."+key, "is set by the function to %q (the selector and ownership rely on it)", want))
+		}
+	}
+	return errs
+}
+
+func dns1123Label(path, value string) []fieldError {
+	var errs []fieldError
+	for _, msg := range validation.IsDNS1123Label(value) {
+		errs = append(errs, errorAt(path, "%q is not a DNS-1123 label: %s", value, msg))
+	}
+	return errs
+}
+
+func portNumber(path string, port int32, required bool) []fieldError {
+	if port == 0 && !required {
+		return nil
+	}
+	if port < 1 || port > 65535 {
+		return []fieldError{errorAt(path, "must be 1 to 65535, got %d", port)}
+	}
+	return nil
+}
+
+func fromFieldErrors(list field.ErrorList) []fieldError {
+	out := make([]fieldError, 0, len(list))
+	for _, e := range list {
+		out = append(out, errorAt(e.Field, "%s", e.ErrorBody()))
+	}
+	return out
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

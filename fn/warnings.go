@@ -1,0 +1,38 @@
+package fn
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
+
+// warnings are findings only the user can fix; each names the field to set.
+func warnings(p *v1alpha1.MLPipeline, set settings) []fieldError {
+	s := p.Spec
+	var ws []fieldError
+	if ref, err := parseImageRef(s.Image); err == nil {
+		if floating, why := ref.floating(); floating {
+			ws = append(ws, errorAt("spec.image",
+				"%q %s: the image can change under a running Deployment and rollbacks cannot restore it; pin a version tag or a digest", s.Image, why))
+		}
+	}
+	if set.autoscaling && s.Replicas != nil {
+		ws = append(ws, errorAt("spec.replicas",
+			"is ignored while autoscaling is enabled: the HPA owns the replica count, and a replicas field would reset it on every sync"))
+	}
+	for _, r := range []struct {
+		name corev1.ResourceName
+		why  string
+	}{
+		{corev1.ResourceMemory, "without a memory request the scheduler overcommits nodes, and without a limit one pod can take the node's memory from its neighbours"},
+		{corev1.ResourceEphemeralStorage, "without an ephemeral-storage request and limit, scratch files and logs can fill the node's disk and get pods evicted"},
+	} {
+		if _, ok := s.Resources.Requests[r.name]; !ok {
+			ws = append(ws, errorAt("spec.resources.requests."+string(r.name), "is not set: %s", r.why))
+		}
+		if _, ok := s.Resources.Limits[r.name]; !ok {
+			ws = append(ws, errorAt("spec.resources.limits."+string(r.name), "is not set: %s", r.why))
+		}
+	}
+	return ws
+}

@@ -1,0 +1,19 @@
+// Command mlpipeline-fn is a KRM function that turns an MLPipeline into a
+// Deployment, an autoscaling/v2 HorizontalPodAutoscaler and a
+// PodDisruptionBudget. See README.md.
+package main
+
+import (
+	"os"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if err := fn.NewCommand(version).Execute(); err != nil {
+		os.Exit(1)
+	}
+}
