@@ -44,3 +44,18 @@ e2e-autoscaling: build ## real HPA controller scales the generated Deployment (k
 	./e2e/autoscaling/run.sh
 bench: ## process-level and Go benchmarks against a kyaml identity function
 	./bench/run.sh
+
+# ---- the function's own tests ----
+FUZZTIME ?= 30s
+.PHONY: test update-golden generate fuzz run
+generate: $(BIN)/controller-gen ## regenerate the MLPipeline CRD from the Go types
+	$(BIN)/controller-gen crd:crdVersions=v1 paths=./fn/api/... output:crd:artifacts:config=config/crd
+test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run
+	go vet ./...
+	CONTROLLER_GEN=$(BIN)/controller-gen go test ./...
+	go test -run='^$$' -fuzz=FuzzResourceList -fuzztime=$(FUZZTIME) ./fn
+update-golden: ## rewrite testdata expected.yaml / errors.txt / results.yaml from the current output
+	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults' >/dev/null || true
+	go test ./fn -run 'TestFixtures|TestFixtureResults'
+run: build ## render kustomization-example/'s MLPipeline with the function and print the YAML
+	$(FN) kustomization-example/mlpipeline.yaml

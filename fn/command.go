@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -34,19 +35,34 @@ func NewCommand(version string) *cobra.Command {
 	cmd.Version = version
 	run := cmd.RunE
 	cmd.RunE = func(c *cobra.Command, args []string) error {
-		if len(args) > 0 {
-			p.ConfigFile = args[0]
+		if len(args) == 0 {
+			return report(c, run(c, args))
 		}
-		err := run(c, args)
-		if err != nil {
-			var results framework.Results
-			if errors.As(err, &results) {
-				_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(results))
-			} else {
-				_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
-			}
+		// Standalone output is usually piped to kubectl or a file: on error
+		// print nothing rather than the unchanged input.
+		p.ConfigFile = args[0]
+		out := c.OutOrStdout()
+		var buf bytes.Buffer
+		c.SetOut(&buf)
+		err := report(c, run(c, args))
+		c.SetOut(out)
+		if err == nil {
+			_, err = out.Write(buf.Bytes())
 		}
 		return err
 	}
 	return cmd
+}
+
+// report prints a failed run's problems for people on stderr.
+func report(c *cobra.Command, err error) error {
+	if err != nil {
+		var results framework.Results
+		if errors.As(err, &results) {
+			_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(results))
+		} else {
+			_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
+		}
+	}
+	return err
 }

@@ -56,10 +56,11 @@ func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
 	}
 	set := resolve(p)
 	results = append(results, src.origin.results(framework.Error, validate(p, set))...)
-	results = append(results, src.origin.results(framework.Warning, warnings(p, set))...)
 	if hasErrors(results) {
+		// Warnings wait until the errors are fixed, so the errors stand out.
 		return nil, results
 	}
+	results = append(results, src.origin.results(framework.Warning, warnings(p, set))...)
 	objects := []any{deployment(p, set)}
 	if set.autoscaling {
 		objects = append(objects, hpa(p, set))
