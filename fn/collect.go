@@ -41,7 +41,13 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		seen[key] = o
 		sources = append(sources, pipelineSource{node: node, origin: o})
 	}
-	for _, item := range items {
+	for i, item := range items {
+		if item.GetKind() == "" || item.GetApiVersion() == "" {
+			o := originOf(item, "")
+			results = append(results, o.result(framework.Error,
+				errorAt("", "items[%d] is not a Kubernetes object: apiVersion and kind are required", i)))
+			continue
+		}
 		if isPipeline(item) {
 			add(item, originOf(item, ""))
 		}

@@ -93,7 +93,7 @@ func FormatResults(rs framework.Results) string {
 			fmt.Fprintf(&b, "%s: ", r.File.Path)
 		}
 		if r.ResourceRef != nil {
-			fmt.Fprintf(&b, "%s %s: ", r.ResourceRef.Kind, ownerKey(r.ResourceRef.Namespace, r.ResourceRef.Name))
+			fmt.Fprintf(&b, "%s: ", strings.TrimSpace(r.ResourceRef.Kind+" "+ownerKey(r.ResourceRef.Namespace, r.ResourceRef.Name)))
 		}
 		if r.Field != nil && r.Field.Path != "" {
 			fmt.Fprintf(&b, "%s: ", r.Field.Path)

@@ -1,0 +1,167 @@
+package fn
+
+import (
+	"strings"
+	"testing"
+
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
+
+func TestParseImageRef(t *testing.T) {
+	digest := "@sha256:" + strings.Repeat("a", 64)
+	for _, tc := range []struct {
+		ref      string
+		valid    bool
+		floating bool
+	}{
+		{"nginx", true, true},
+		{"nginx:latest", true, true},
+		{"nginx:1.27", true, false},
+		{"nginx" + digest, true, false},
+		{"nginx:latest" + digest, true, false},
+		{"registry.example.com:5000/team/model-server:v1.2.3", true, false},
+		{"localhost/mlpipeline-fn:dev", true, false},
+		{"[::1]:5000/a/b:c", true, false},
+		{"a__b/c-d.e:1", true, false},
+		{"", false, false},
+		{"Nginx:1", false, false},
+		{"nginx:", false, false},
+		{"nginx:1 ", false, false},
+		{"nginx@sha256:abc", false, false},
+		{"-nginx:1", false, false},
+		{"nginx:" + strings.Repeat("t", 129), false, false},
+		{strings.Repeat("a", 256) + ":1", false, false},
+	} {
+		ref, err := parseImageRef(tc.ref)
+		if (err == nil) != tc.valid {
+			t.Errorf("%q: valid=%v, want %v (%v)", tc.ref, err == nil, tc.valid, err)
+			continue
+		}
+		if floating, _ := ref.floating(); err == nil && floating != tc.floating {
+			t.Errorf("%q: floating=%v, want %v", tc.ref, floating, tc.floating)
+		}
+	}
+}
+
+func TestExtendedResourceName(t *testing.T) {
+	for name, valid := range map[string]bool{
+		"nvidia.com/gpu":             true,
+		"amd.com/gpu":                true,
+		"example.com/" + "x":         true,
+		"gpu":                        false,
+		"kubernetes.io/gpu":          false,
+		"node.kubernetes.io/gpu":     false,
+		"nvidia.com/":                false,
+		"nvidia.com/" + longName(64): false,
+	} {
+		if got := extendedResourceNameError(name) == ""; got != valid {
+			t.Errorf("%q: valid=%v, want %v", name, got, valid)
+		}
+	}
+}
+
+func longName(n int) string { return strings.Repeat("a", n) }
+
+func TestIntOrPercent(t *testing.T) {
+	for _, tc := range []struct {
+		v     intstr.IntOrString
+		valid bool
+	}{
+		{intstr.FromInt32(0), true},
+		{intstr.FromInt32(3), true},
+		{intstr.FromInt32(-1), false},
+		{intstr.FromString("0%"), true},
+		{intstr.FromString("100%"), true},
+		{intstr.FromString("101%"), false},
+		{intstr.FromString("50"), false},
+		{intstr.FromString("5.5%"), false},
+		{intstr.FromString("%"), false},
+	} {
+		if got := len(intOrPercent("x", &tc.v)) == 0; got != tc.valid {
+			t.Errorf("%v: valid=%v, want %v", tc.v.String(), got, tc.valid)
+		}
+	}
+}
+
+// validPipeline is the base that each edge case below changes one thing of.
+func validPipeline() *v1alpha1.MLPipeline {
+	return &v1alpha1.MLPipeline{
+		ObjectMeta: metav1.ObjectMeta{Name: "p"},
+		Spec: v1alpha1.MLPipelineSpec{
+			Image:       "registry.example.com/p:1.0.0",
+			Resources:   corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m")}},
+			Autoscaling: &v1alpha1.AutoscalingSpec{MaxReplicas: 3},
+		},
+	}
+}
+
+func TestValidateEdges(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(p *v1alpha1.MLPipeline)
+		field  string // "" means valid
+	}{
+		{"base is valid", func(*v1alpha1.MLPipeline) {}, ""},
+		{"name of 63 characters", func(p *v1alpha1.MLPipeline) { p.Name = longName(63) }, ""},
+		{"name of 64 characters", func(p *v1alpha1.MLPipeline) { p.Name = longName(64) }, "metadata.name"},
+		{"port 65535", func(p *v1alpha1.MLPipeline) { p.Spec.Ports = []corev1.ContainerPort{{ContainerPort: 65535}} }, ""},
+		{"port 65536", func(p *v1alpha1.MLPipeline) { p.Spec.Ports = []corev1.ContainerPort{{ContainerPort: 65536}} }, "spec.ports[0].containerPort"},
+		{"max equal to min", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.MinReplicas = ptr.To[int32](3) }, ""},
+		{"max one below min", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.MinReplicas = ptr.To[int32](4) }, "spec.autoscaling.maxReplicas"},
+		{"no max with autoscaling off", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Autoscaling = &v1alpha1.AutoscalingSpec{Enabled: ptr.To(false)}
+		}, ""},
+		{"request equal to limit", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Resources.Limits = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("0.1")}
+		}, ""},
+		{"request above limit by 1m", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Resources.Limits = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("99m")}
+		}, "spec.resources.requests.cpu"},
+		{"period 1800", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1800, 3600) }, ""},
+		{"period 1801", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1801, 0) }, "spec.autoscaling.behavior.scaleUp.policies[0].periodSeconds"},
+		{"window 3601", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1, 3601) }, "spec.autoscaling.behavior.scaleUp.stabilizationWindowSeconds"},
+		{"memory target with memory request", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Autoscaling.TargetMemoryUtilizationPercentage = ptr.To[int32](70)
+			p.Spec.Resources.Requests[corev1.ResourceMemory] = resource.MustParse("1Gi")
+		}, ""},
+		{"metrics only, no cpu request", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Resources = corev1.ResourceRequirements{}
+			p.Spec.Autoscaling.Metrics = []autoscalingv2.MetricSpec{{Type: autoscalingv2.ExternalMetricSourceType,
+				External: &autoscalingv2.ExternalMetricSource{Metric: autoscalingv2.MetricIdentifier{Name: "q"},
+					Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: ptr.To(resource.MustParse("5"))}}}}
+		}, ""},
+		{"podLabels may repeat the selector value", func(p *v1alpha1.MLPipeline) {
+			p.Spec.PodLabels = map[string]string{SelectorLabel: "p"}
+		}, ""},
+		{"mount at /tmp frees the tmp name", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Volumes = []corev1.Volume{{Name: "tmp"}}
+			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := validPipeline()
+			tc.change(p)
+			errs := validate(p, resolve(p))
+			switch {
+			case tc.field == "" && len(errs) > 0:
+				t.Errorf("want valid, got %v", errs)
+			case tc.field != "" && (len(errs) != 1 || errs[0].path != tc.field):
+				t.Errorf("want one error at %s, got %v", tc.field, errs)
+			}
+		})
+	}
+}
+
+func behaviorWith(period, window int32) *autoscalingv2.HorizontalPodAutoscalerBehavior {
+	return &autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: &autoscalingv2.HPAScalingRules{
+		StabilizationWindowSeconds: &window,
+		Policies:                   []autoscalingv2.HPAScalingPolicy{{Type: autoscalingv2.PodsScalingPolicy, Value: 1, PeriodSeconds: period}},
+	}}
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The tests re-run this test binary as the real command, so exit codes and
+// stderr are those a user sees.
+func TestMain(m *testing.M) {
+	if os.Getenv("MLPIPELINE_FN_AS_COMMAND") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runCommand(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "MLPIPELINE_FN_AS_COMMAND=1")
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		code = exitErr.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+// The four mistakes the README promises to catch: each exits 1 and names
+// the field.
+func TestBadConfigExitsOneWithFieldPath(t *testing.T) {
+	for _, tc := range []struct{ fixture, field string }{
+		{"typo-unknown-field", "spec.autoscaling.maxReplica: unknown field"},
+		{"max-below-min", "spec.autoscaling.maxReplicas: 2 is less than minReplicas 5"},
+		{"cpu-target-without-request", "spec.autoscaling.targetCPUUtilizationPercentage: needs spec.resources.requests.cpu"},
+		{"bad-quantity", "spec.resources.requests.cpu: invalid value"},
+		{"spec-not-a-map", "spec: must be a map"},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			config := filepath.Join("testdata", "error", tc.fixture, "config.yaml")
+			stdout, stderr, code := runCommand(t, "", config)
+			if code != 1 {
+				t.Errorf("exit code %d, want 1", code)
+			}
+			if !strings.Contains(stderr, config+": MLPipeline ") || !strings.Contains(stderr, tc.field) {
+				t.Errorf("stderr does not name the file and %q:\n%s", tc.field, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("standalone output on error, want none:\n%s", stdout)
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+				t.Errorf("stack trace on stderr:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestKRMModeReportsResultsAndExitsOne(t *testing.T) {
+	in := `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: mlpipeline.dev/v1alpha1
+  kind: MLPipeline
+  metadata:
+    name: p
+    annotations:
+      internal.config.kubernetes.io/path: pipelines/p.yaml
+      internal.config.kubernetes.io/index: "0"
+  spec:
+    image: registry.example.com/p:1.0.0
+    autoscaling: {maxReplicas: 1, minReplicas: 3}
+`
+	stdout, stderr, code := runCommand(t, in)
+	if code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	for _, want := range []string{"severity: error", "path: spec.autoscaling.maxReplicas", "path: pipelines/p.yaml", "name: p"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("ResourceList output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if !strings.Contains(stderr, "pipelines/p.yaml: MLPipeline p: spec.autoscaling.maxReplicas") {
+		t.Errorf("stderr lacks the file, object and field:\n%s", stderr)
+	}
+}
+
+func TestMalformedResourceListIsAnErrorNotAPanic(t *testing.T) {
+	for name, in := range map[string]string{
+		"not yaml":       "items: [\n  - {",
+		"item not KRM":   "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- metadata: {name: x}\n",
+		"scalar item":    "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- just a string\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, stderr, code := runCommand(t, in)
+			if code != 1 {
+				t.Errorf("exit code %d, want 1", code)
+			}
+			if !strings.HasPrefix(stderr, "error: ") || strings.Contains(stderr, "goroutine ") {
+				t.Errorf("want a one-line error, got:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	stdout, _, code := runCommand(t, "", "--version")
+	if code != 0 || !strings.Contains(stdout, "version") {
+		t.Errorf("--version: code %d, output %q", code, stdout)
+	}
+	stdout, _, code = runCommand(t, "", "--help")
+	if code != 0 || !strings.Contains(stdout, "mlpipeline-fn [CONFIG [FILE...]]") {
+		t.Errorf("--help: code %d, output %q", code, stdout)
+	}
+}
