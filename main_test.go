@@ -97,9 +97,9 @@ items:
 
 func TestMalformedResourceListIsAnErrorNotAPanic(t *testing.T) {
 	for name, in := range map[string]string{
-		"not yaml":       "items: [\n  - {",
-		"item not KRM":   "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- metadata: {name: x}\n",
-		"scalar item":    "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- just a string\n",
+		"not yaml":     "items: [\n  - {",
+		"item not KRM": "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- metadata: {name: x}\n",
+		"scalar item":  "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- just a string\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, stderr, code := runCommand(t, in)
