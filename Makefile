@@ -1,61 +1,63 @@
-# mlpipeline-fn — see README.md for what each target does.
+# mlpipeline-fn — `make help` lists the targets; README.md explains them.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-BIN        := $(CURDIR)/bin
-FN         := $(BIN)/mlpipeline-fn
-VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS    := -s -w -X main.version=$(VERSION)
-# Heavy, version-pinned binaries (kube-apiserver, etcd, kwok…) are cached outside the repo.
-CACHE_DIR  ?= $(HOME)/.cache/mlpipeline-fn
+BIN       := bin
+FN        := $(BIN)/mlpipeline-fn
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+# Heavy, version-pinned binaries (kube-apiserver, etcd, kwok…) are cached
+# outside the repo, so a fresh clone on the same machine reuses them.
+CACHE_DIR ?= $(HOME)/.cache/mlpipeline-fn
 export CACHE_DIR
 
 KUSTOMIZE_VERSION      := v5.8.1
 KUBE_SCORE_VERSION     := v1.20.0
-CONTROLLER_GEN_VERSION := v0.20.0
+CONTROLLER_GEN_VERSION := v0.23.0
+FUZZTIME               ?= 30s
 
 .PHONY: help
-help: ## list targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-.PHONY: build
-build: ## build bin/mlpipeline-fn
+# ---- the function ----
+.PHONY: build run
+build: ## build bin/mlpipeline-fn (static, version stamped)
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(FN) .
+run: build ## render kustomization-example/'s MLPipeline with the function and print the YAML
+	$(FN) kustomization-example/mlpipeline.yaml
 
-# ---- tools, installed into ./bin at pinned versions ----
+# ---- pinned tools, installed into ./bin ----
 $(BIN)/kustomize:
-	GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+	GOBIN=$(CURDIR)/$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 $(BIN)/kube-score:
-	GOBIN=$(BIN) go install github.com/zegl/kube-score/cmd/kube-score@$(KUBE_SCORE_VERSION)
+	GOBIN=$(CURDIR)/$(BIN) go install github.com/zegl/kube-score/cmd/kube-score@$(KUBE_SCORE_VERSION)
 $(BIN)/controller-gen:
-	GOBIN=$(BIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
-.PHONY: tools
-tools: $(BIN)/kustomize $(BIN)/kube-score $(BIN)/controller-gen ## install pinned tools into ./bin
+	GOBIN=$(CURDIR)/$(BIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
 
-# ---- test targets beyond `make test`; each script installs what it needs ----
-.PHONY: e2e e2e-apiserver e2e-autoscaling bench image
-image: ## build the function's container image (and the Argo CD sidecar) with docker or podman
+# ---- the function's own tests ----
+.PHONY: test update-golden generate lint-outputs
+test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run
+	go vet ./...
+	CONTROLLER_GEN=$(CURDIR)/$(BIN)/controller-gen go test ./...
+	go test -run='^$$' -fuzz=FuzzResourceList -fuzztime=$(FUZZTIME) ./fn
+update-golden: ## rewrite testdata's expected.yaml, errors.txt and results.yaml from the current output
+	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults' >/dev/null || true
+	go test ./fn -run 'TestFixtures|TestFixtureResults'
+generate: $(BIN)/controller-gen ## regenerate the MLPipeline CRD in config/crd from fn/api
+	$(BIN)/controller-gen crd:crdVersions=v1 paths=./fn/api/... output:crd:artifacts:config=config/crd
+lint-outputs: build $(BIN)/kube-score ## score every success fixture's output with kube-score
+	./hack/lint-outputs.sh
+
+# ---- beyond `make test`: real tools, a real control plane, benchmarks ----
+.PHONY: image e2e e2e-apiserver e2e-autoscaling bench
+image: ## build the function's image and the Argo CD sidecar (docker, else podman)
 	./hack/image.sh
 e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with the real tools
 	./e2e/orchestrators/run.sh
-e2e-apiserver: build ## apply every output to a real kube-apiserver (restricted Pod Security)
+e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Security "restricted"
 	./e2e/apiserver/run.sh
-e2e-autoscaling: build ## real HPA controller scales the generated Deployment (kwok + metrics-server)
+e2e-autoscaling: build ## the real HPA controller scales a generated Deployment (kwok + metrics-server)
 	./e2e/autoscaling/run.sh
 bench: ## process-level and Go benchmarks against a kyaml identity function
 	./bench/run.sh
-
-# ---- the function's own tests ----
-FUZZTIME ?= 30s
-.PHONY: test update-golden generate fuzz run
-generate: $(BIN)/controller-gen ## regenerate the MLPipeline CRD from the Go types
-	$(BIN)/controller-gen crd:crdVersions=v1 paths=./fn/api/... output:crd:artifacts:config=config/crd
-test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run
-	go vet ./...
-	CONTROLLER_GEN=$(BIN)/controller-gen go test ./...
-	go test -run='^$$' -fuzz=FuzzResourceList -fuzztime=$(FUZZTIME) ./fn
-update-golden: ## rewrite testdata expected.yaml / errors.txt / results.yaml from the current output
-	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults' >/dev/null || true
-	go test ./fn -run 'TestFixtures|TestFixtureResults'
-run: build ## render kustomization-example/'s MLPipeline with the function and print the YAML
-	$(FN) kustomization-example/mlpipeline.yaml

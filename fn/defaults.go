@@ -112,9 +112,6 @@ func resolve(p *v1alpha1.MLPipeline) settings {
 			AllowPrivilegeEscalation: ptr.To(false),
 			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 			ReadOnlyRootFilesystem:   ptr.To(true),
-			RunAsNonRoot:             ptr.To(true),
-			RunAsUser:                ptr.To(DefaultRunAsID),
-			RunAsGroup:               ptr.To(DefaultRunAsID),
 		}
 	}
 	out.automountToken = ptr.Deref(s.AutomountServiceAccountToken, s.ServiceAccountName != "")

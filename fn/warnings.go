@@ -16,6 +16,14 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []fieldError {
 				"%q %s: the image can change under a running Deployment and rollbacks cannot restore it; pin a version tag or a digest", s.Image, why))
 		}
 	}
+	if set.autoscaling && set.minReplicas < 2 {
+		ws = append(ws, errorAt("spec.autoscaling.minReplicas",
+			"is %d: while load is low a single pod serves everything, and a node drain or crash leaves none; set 2 or more for workers that must stay up", set.minReplicas))
+	}
+	if len(s.Ports) > 0 && s.ReadinessProbe == nil {
+		ws = append(ws, errorAt("spec.readinessProbe",
+			"is not set although the container has ports: a Service would send requests to pods that have not loaded their model yet"))
+	}
 	if set.autoscaling && s.Replicas != nil {
 		ws = append(ws, errorAt("spec.replicas",
 			"is ignored while autoscaling is enabled: the HPA owns the replica count, and a replicas field would reset it on every sync"))
