@@ -61,6 +61,16 @@ if ! grep -q 'Image with latest tag' testdata/success/seed-equivalent/kube-score
   failures=$((failures + 1))
 fi
 
+# And the program this function replaces fails on the findings the README lists.
+old_criticals=$("$KUBE_SCORE" score -o ci --ignore-test pod-networkpolicy --ignore-test container-image-pull-policy \
+  docs/old-program.yaml | grep -c '^\[CRITICAL\]' || true)
+if ((old_criticals < 8)); then
+  echo "FAIL negative control: docs/old-program.yaml has $old_criticals CRITICAL findings, want at least 8"
+  failures=$((failures + 1))
+else
+  echo "ok   negative control: the replaced program's resources get $old_criticals CRITICAL findings"
+fi
+
 if ((failures > 0)); then
   echo "lint-outputs: $failures failure(s)"
   exit 1
