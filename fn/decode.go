@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -17,7 +18,9 @@ import (
 
 // strictFieldError matches sigs.k8s.io/json's strict errors, which carry the
 // full path of the offending field.
-var strictFieldError = regexp.MustCompile(`^(unknown|duplicate) field "(.*)"$`)
+var strictFieldError = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(unknown|duplicate) field "(.*)"$`)
+})
 
 // decodePipeline decodes an MLPipeline strictly: unknown and duplicate fields
 // are errors with their path, as the API server reports them. fatal is true
@@ -31,7 +34,7 @@ func decodePipeline(node *yaml.RNode) (p *v1alpha1.MLPipeline, errs []fieldError
 	p = &v1alpha1.MLPipeline{}
 	strictErrs, err := sigsjson.UnmarshalStrict(raw, p, sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
 	for _, se := range strictErrs {
-		if m := strictFieldError.FindStringSubmatch(se.Error()); m != nil {
+		if m := strictFieldError().FindStringSubmatch(se.Error()); m != nil {
 			errs = append(errs, errorAt(m[2], "%s field", m[1]))
 		} else {
 			errs = append(errs, errorAt("", "%v", se))

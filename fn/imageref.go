@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
-// The image reference grammar of the OCI distribution spec, as container
-// runtimes parse it: [domain[:port]/]path[:tag][@digest].
-var imageReference = func() *regexp.Regexp {
+// imageReference is the image reference grammar of the OCI distribution
+// spec, as container runtimes parse it: [domain[:port]/]path[:tag][@digest].
+// It is compiled on first use: start-up cost counts in every kustomize build.
+var imageReference = sync.OnceValue(func() *regexp.Regexp {
 	const (
 		component   = `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`
 		domainLabel = `(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])`
@@ -19,7 +21,7 @@ var imageReference = func() *regexp.Regexp {
 		fullPattern = `^(` + name + `)(?::(` + tag + `))?(?:@(` + digest + `))?$`
 	)
 	return regexp.MustCompile(fullPattern)
-}()
+})
 
 // maxImageNameLength is the registry limit on the repository part.
 const maxImageNameLength = 255
@@ -34,7 +36,7 @@ func parseImageRef(ref string) (imageRef, error) {
 	if strings.TrimSpace(ref) != ref {
 		return imageRef{}, fmt.Errorf("must not contain spaces")
 	}
-	m := imageReference.FindStringSubmatch(ref)
+	m := imageReference().FindStringSubmatch(ref)
 	if m == nil {
 		return imageRef{}, fmt.Errorf("is not a valid image reference ([registry/]repository[:tag][@digest], lower-case repository)")
 	}
