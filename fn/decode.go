@@ -27,7 +27,7 @@ var strictFieldError = sync.OnceValue(func() *regexp.Regexp {
 // when a value could not be decoded, so the object is incomplete and must not
 // be validated further.
 func decodePipeline(node *yaml.RNode) (p *v1alpha1.MLPipeline, errs []fieldError, fatal bool) {
-	raw, err := node.MarshalJSON()
+	raw, err := nodeToJSON(node)
 	if err != nil {
 		return nil, []fieldError{errorAt("", "cannot be read as JSON: %v", err)}, true
 	}
