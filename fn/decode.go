@@ -22,46 +22,106 @@ var strictFieldError = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(unknown|duplicate) field "(.*)"$`)
 })
 
+// decoded is one MLPipeline as far as it could be decoded.
+type decoded struct {
+	// pipeline is nil when the object could not be decoded at all.
+	pipeline *v1alpha1.MLPipeline
+	errs     []fieldError
+	// invalid are the paths whose values could not be decoded; they were left
+	// out of pipeline so that the rest can still be validated.
+	invalid []string
+}
+
 // decodePipeline decodes an MLPipeline strictly: unknown and duplicate fields
-// are errors with their path, as the API server reports them. fatal is true
-// when a value could not be decoded, so the object is incomplete and must not
-// be validated further.
-func decodePipeline(node *yaml.RNode) (p *v1alpha1.MLPipeline, errs []fieldError, fatal bool) {
+// are errors with their path, as the API server reports them. A value that
+// cannot be decoded (a bad quantity, a string for a number) is reported at
+// its path and left out, so that every other problem is reported too.
+func decodePipeline(node *yaml.RNode) decoded {
 	raw, err := nodeToJSON(node)
 	if err != nil {
-		return nil, []fieldError{errorAt("", "cannot be read as JSON: %v", err)}, true
+		return decoded{errs: []fieldError{errorAt("", "cannot be read: %v", err)}}
 	}
+	var d decoded
+	p := &v1alpha1.MLPipeline{}
+	strictErrs, err := unmarshalStrict(raw, p)
+	if err == nil {
+		d.addStrictErrors(strictErrs)
+		d.pipeline = p
+		return d
+	}
+	located := locateDecodeErrors(raw, reflect.TypeOf(p).Elem(), "", nil)
+	if len(located) == 0 {
+		d.errs = append(d.errs, errorAt("", "%v", err))
+		return d
+	}
+	var tree any
+	if json.Unmarshal(raw, &tree) != nil {
+		d.errs = append(d.errs, errorAt("", "%v", err))
+		return d
+	}
+	for _, l := range located {
+		d.errs = append(d.errs, l.fieldError)
+		d.invalid = append(d.invalid, l.path)
+		tree = without(tree, l.segments)
+	}
+	cleaned, merr := json.Marshal(tree)
 	p = &v1alpha1.MLPipeline{}
-	strictErrs, err := sigsjson.UnmarshalStrict(raw, p, sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
+	// A decode that fails stops before it sees unknown fields; the second,
+	// without the bad values, finds them.
+	strictErrs, err = unmarshalStrict(cleaned, p)
+	d.addStrictErrors(strictErrs)
+	if merr == nil && err == nil && tree != nil {
+		d.pipeline = p
+	}
+	return d
+}
+
+func (d *decoded) addStrictErrors(strictErrs []error) {
 	for _, se := range strictErrs {
 		if m := strictFieldError().FindStringSubmatch(se.Error()); m != nil {
-			errs = append(errs, errorAt(m[2], "%s field", m[1]))
+			d.errs = append(d.errs, errorAt(m[2], "%s field", m[1]))
 		} else {
-			errs = append(errs, errorAt("", "%v", se))
+			d.errs = append(d.errs, errorAt("", "%v", se))
 		}
 	}
-	if err != nil {
-		located := locateDecodeErrors(raw, reflect.TypeOf(p).Elem(), "")
-		if len(located) == 0 {
-			located = []fieldError{errorAt("", "%v", err)}
+}
+
+// touchesInvalid reports whether a validation error is about, or caused
+// by, a value that could not be decoded and was left out.
+func (d decoded) touchesInvalid(e fieldError) bool {
+	for _, inv := range d.invalid {
+		if e.path == inv || strings.HasPrefix(e.path, inv+".") || strings.HasPrefix(e.path, inv+"[") ||
+			strings.Contains(e.message, inv) {
+			return true
 		}
-		return nil, append(errs, located...), true
 	}
-	return p, errs, false
+	return false
+}
+
+func unmarshalStrict(data []byte, v any) ([]error, error) {
+	return sigsjson.UnmarshalStrict(data, v, sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
+}
+
+// locatedError is a decode error with the path as segments: object keys
+// (which may contain dots, like nvidia.com/gpu) and list indexes.
+type locatedError struct {
+	fieldError
+	segments []any
 }
 
 // locateDecodeErrors finds every value under raw that cannot be decoded into
 // t, descending into objects, arrays and maps so that each error gets the
 // path of the innermost failing field. encoding/json stops at the first
 // error and custom decoders (quantities, int-or-string) report no path.
-func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string) []fieldError {
+func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string, segments []any) []locatedError {
 	if sigsjson.UnmarshalCaseSensitivePreserveInts(raw, reflect.New(t).Interface()) == nil {
 		return nil
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	var nested []fieldError
+	at := func(seg any) []any { return append(append([]any(nil), segments...), seg) }
+	var nested []locatedError
 	if !reflect.PointerTo(t).Implements(reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()) {
 		switch t.Kind() {
 		case reflect.Struct:
@@ -70,7 +130,7 @@ func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string) []fiel
 				fields := jsonFields(t)
 				for _, key := range sortedKeys(obj) {
 					if ft, ok := fields[key]; ok {
-						nested = append(nested, locateDecodeErrors(obj[key], ft, join(path, key))...)
+						nested = append(nested, locateDecodeErrors(obj[key], ft, join(path, key), at(key))...)
 					}
 				}
 			}
@@ -78,14 +138,14 @@ func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string) []fiel
 			var obj map[string]json.RawMessage
 			if json.Unmarshal(raw, &obj) == nil {
 				for _, key := range sortedKeys(obj) {
-					nested = append(nested, locateDecodeErrors(obj[key], t.Elem(), join(path, key))...)
+					nested = append(nested, locateDecodeErrors(obj[key], t.Elem(), join(path, key), at(key))...)
 				}
 			}
 		case reflect.Slice:
 			var arr []json.RawMessage
 			if json.Unmarshal(raw, &arr) == nil {
 				for i, elem := range arr {
-					nested = append(nested, locateDecodeErrors(elem, t.Elem(), fmt.Sprintf("%s[%d]", path, i))...)
+					nested = append(nested, locateDecodeErrors(elem, t.Elem(), fmt.Sprintf("%s[%d]", path, i), at(i))...)
 				}
 			}
 		}
@@ -93,7 +153,31 @@ func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string) []fiel
 	if len(nested) > 0 {
 		return nested
 	}
-	return []fieldError{errorAt(path, "%s", describeDecodeError(raw, t))}
+	return []locatedError{{fieldError: errorAt(path, "%s", describeDecodeError(raw, t)), segments: segments}}
+}
+
+// without returns tree with the value at segments removed: a key is
+// deleted, a list element becomes null so that later indexes keep their
+// meaning. An empty path removes everything.
+func without(tree any, segments []any) any {
+	if len(segments) == 0 {
+		return nil
+	}
+	switch node := tree.(type) {
+	case map[string]any:
+		key, _ := segments[0].(string)
+		if len(segments) == 1 {
+			delete(node, key)
+		} else if child, ok := node[key]; ok {
+			node[key] = without(child, segments[1:])
+		}
+	case []any:
+		i, ok := segments[0].(int)
+		if ok && i < len(node) {
+			node[i] = without(node[i], segments[1:])
+		}
+	}
+	return tree
 }
 
 // describeDecodeError says what was wrong with a value in words a user of

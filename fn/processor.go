@@ -49,13 +49,18 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 
 // generate decodes, defaults, validates and builds one pipeline.
 func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
-	p, decodeErrs, fatal := decodePipeline(src.node)
-	results := src.origin.results(framework.Error, decodeErrs)
-	if fatal {
+	d := decodePipeline(src.node)
+	results := src.origin.results(framework.Error, d.errs)
+	p := d.pipeline
+	if p == nil {
 		return nil, results
 	}
 	set := resolve(p)
-	results = append(results, src.origin.results(framework.Error, validate(p, set))...)
+	for _, e := range validate(p, set) {
+		if !d.touchesInvalid(e) {
+			results = append(results, src.origin.result(framework.Error, e))
+		}
+	}
 	if hasErrors(results) {
 		// Warnings wait until the errors are fixed, so the errors stand out.
 		return nil, results
