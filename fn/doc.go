@@ -5,13 +5,16 @@
 // The work is split by responsibility:
 //   - processor.go: the framework.ResourceListProcessor that wires the steps;
 //   - collect.go:   finds MLPipelines among the items and the functionConfig;
-//   - decode.go:    strict decoding with a field path for every problem;
+//   - decode.go:    strict decoding with a field path for every problem
+//     (yamljson.go turns YAML nodes into the JSON it decodes);
 //   - defaults.go:  the one place defaults are resolved;
-//   - validate.go:  every rule of the API, reported all at once;
+//   - validate.go, validate_autoscaling.go: every rule of the API, reported
+//     all at once (imageref.go parses image references);
 //   - warnings.go:  findings only the user can fix;
 //   - labels.go:    the one place labels and selectors are built;
 //   - podspec.go, deployment.go, hpa.go, pdb.go: typed output builders;
 //   - render.go:    typed objects to deterministic YAML nodes;
 //   - upsert.go:    ownership, in-place update and pruning of generated items;
-//   - results.go:   result and error reporting helpers.
+//   - results.go:   result and error reporting helpers;
+//   - command.go:   the CLI: KRM function or standalone rendering.
 package fn
