@@ -197,4 +197,3 @@ func validateScalingRules(path string, r *autoscalingv2.HPAScalingRules) []field
 	}
 	return errs
 }
-
