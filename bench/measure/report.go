@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/bench"
+)
+
+// target is one of issue 5's limits, checked against the table.
+type target struct {
+	name     string
+	measured float64
+	limit    float64
+}
+
+func render(rows, floor, noise []row, loadStart, loadEnd string, took time.Duration) (string, bool) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Process benchmarks: %s, %d cores, %s/%s, %s\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	fmt.Fprintf(&b, "Whole-process runs after one warm-up each, function and identity alternating in every round. "+
+		"Times and RSS are medians; ratios are medians of the per-round function/identity ratios; "+
+		"CPU is user+system (the Go GC runs on both cores). "+
+		"1-minute load average %s at start, %s at end; measuring took %s.\n\n", loadStart, loadEnd, took.Round(time.Second))
+	table(&b, rows, "identity")
+	ok := true
+	if len(rows) == len(bench.Cases) { // not -only: a partial table has no targets to check
+		ok = targets(&b, rows)
+	}
+	if len(noise) > 0 {
+		b.WriteString("\nNoise floor: the identity function measured against itself the same way. " +
+			"A function/identity ratio this far from 1.00 says nothing about the function.\n\n")
+		table(&b, noise, "identity")
+	}
+	if len(floor) > 0 {
+		b.WriteString("\nStart-up against the identity function that also links the k8s.io/api and apimachinery packages the function uses " +
+			"(bench/identityk8s), to tell the function's own start-up cost from its dependencies':\n\n")
+		table(&b, floor, "identity+k8s")
+	}
+	return b.String(), ok
+}
+
+// targets writes the generation cost, the scaling and the PASS/FAIL table.
+func targets(b *strings.Builder, rows []row) bool {
+	// rows are in bench.Cases order.
+	empty, small, mid, big, gen := rows[0], rows[1], rows[2], rows[3], rows[4]
+	limits := []target{
+		{"10,000 items + 10 MLPipelines: wall, function / identity", big.wallRatio, 1.10},
+		{"10,000 items + 10 MLPipelines: peak RSS, function / identity", big.rssRatio, 1.10},
+		{"empty list: wall, function / identity", empty.wallRatio, 1.20},
+		{"10 items + 1 MLPipeline: wall, function / identity", small.wallRatio, 1.20},
+		{"1,000 MLPipelines: wall, function / identity on the function's output", gen.wallRatio, 1.5},
+		{"linear: function wall at 10,000 items / at 1,000 items", ratio(big.fn.wall, mid.fn.wall), 11},
+	}
+	fmt.Fprintf(b, "\nK = 1,000 generation cost: the function takes %s to turn %s of MLPipelines into %s; "+
+		"the identity function takes %s to read and write that output (%.2f×).\n",
+		dur(gen.fn.wall), bytesStr(gen.fnBytes), bytesStr(gen.idBytes), dur(gen.id.wall), gen.wallRatio)
+	// The linear target compares two cases measured a minute apart, so load
+	// drift is not cancelled; CPU time, which waiting for a core does not
+	// inflate, is shown beside it.
+	fmt.Fprintf(b, "\nScaling from 1,000 to 10,000 items: function wall ×%.2f, CPU ×%.2f; identity wall ×%.2f, CPU ×%.2f.\n",
+		ratio(big.fn.wall, mid.fn.wall), ratio(big.fn.cpu, mid.fn.cpu), ratio(big.id.wall, mid.id.wall), ratio(big.id.cpu, mid.id.cpu))
+
+	b.WriteString("\n| target | measured | limit | result |\n|---|---|---|---|\n")
+	ok := true
+	for _, t := range limits {
+		res := "PASS"
+		if !(t.measured <= t.limit) {
+			res, ok = "FAIL", false
+		}
+		fmt.Fprintf(b, "| %s | %.2f | ≤ %.2f | %s |\n", t.name, t.measured, t.limit, res)
+	}
+	return ok
+}
+
+// table writes one markdown row per case; base names the baseline binary.
+func table(b *strings.Builder, rows []row, base string) {
+	fmt.Fprintf(b, "| input | input bytes (fn / %[1]s) | runs each | function wall | %[1]s wall | ratio | function CPU | %[1]s CPU | CPU ratio | function RSS | %[1]s RSS | RSS ratio |\n", base)
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		idBytes := "same"
+		if r.idBytes != r.fnBytes {
+			idBytes = bytesStr(r.idBytes)
+		}
+		fmt.Fprintf(b, "| %s | %s / %s | %d | %s | %s | %.2f | %s | %s | %.2f | %s | %s | %.2f |\n",
+			r.Label, bytesStr(r.fnBytes), idBytes, r.runs,
+			dur(r.fn.wall), dur(r.id.wall), r.wallRatio,
+			dur(r.fn.cpu), dur(r.id.cpu), r.cpuRatio,
+			mb(r.fn.rssKB), mb(r.id.rssKB), r.rssRatio)
+	}
+}
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
+
+func dur(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func mb(kb int64) string { return fmt.Sprintf("%.0f MB", float64(kb)/1024) }
+
+func bytesStr(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
