@@ -15,11 +15,23 @@ type pipelineSource struct {
 	origin origin
 }
 
+// collected is what a ResourceList holds for the function.
+type collected struct {
+	sources []pipelineSource
+	results framework.Results
+	// onlyFunctionConfig is set when the one MLPipeline comes from outside the
+	// items (kpt fn eval --fn-config, a standalone config file): objects
+	// generated from other MLPipelines are then not this run's business, and
+	// must not be pruned just because their MLPipelines are out of view.
+	onlyFunctionConfig bool
+}
+
 // collectPipelines finds the MLPipelines among the items and in the
 // functionConfig. A functionConfig that is also an item (kustomize passes a
 // generator's config as its only item; kpt may use a package resource as
-// configPath) is the same pipeline, not a second one.
-func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFile string) ([]pipelineSource, framework.Results) {
+// configPath) is the same pipeline, not a second one; if the two differ,
+// that is an error rather than a silent choice.
+func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFile string) collected {
 	var (
 		sources []pipelineSource
 		results framework.Results
@@ -53,21 +65,41 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		}
 	}
 	if functionConfig == nil || isEmpty(functionConfig) {
-		return sources, results
+		return collected{sources: sources, results: results}
 	}
 	fc := originOf(functionConfig, configFile)
 	if !isPipeline(functionConfig) {
 		results = append(results, fc.result(framework.Error,
 			errorAt("kind", "the functionConfig is a %s %q; it must be an %s or absent", fc.ref.Kind, fc.ref.APIVersion, v1alpha1.Kind)))
-		return sources, results
+		return collected{sources: sources, results: results}
 	}
 	for _, s := range sources {
 		if s.origin.ref.Namespace == fc.ref.Namespace && s.origin.ref.Name == fc.ref.Name {
-			return sources, results
+			if !sameContent(s.node, functionConfig) {
+				results = append(results, fc.result(framework.Error, errorAt("spec",
+					"differs from the MLPipeline %q%s given among the resources; give each MLPipeline once",
+					ownerKey(fc.ref.Namespace, fc.ref.Name), fileSuffix(s.origin))))
+			}
+			return collected{sources: sources, results: results}
 		}
 	}
 	add(functionConfig, fc)
-	return sources, results
+	return collected{sources: sources, results: results, onlyFunctionConfig: true}
+}
+
+// sameContent compares what the user wrote of two copies of an MLPipeline:
+// everything but the annotations, which orchestrators add to one copy.
+func sameContent(a, b *yaml.RNode) bool {
+	content := func(n *yaml.RNode) string {
+		c := n.Copy()
+		_ = c.PipeE(yaml.Lookup("metadata"), yaml.Clear("annotations"))
+		out, err := nodeToJSON(c)
+		if err != nil {
+			return err.Error()
+		}
+		return string(out)
+	}
+	return content(a) == content(b)
 }
 
 // isPipeline matches MLPipelines of any version of the group, so that a

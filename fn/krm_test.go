@@ -80,3 +80,51 @@ func TestUpdatedObjectsKeepTheirFile(t *testing.T) {
 		}
 	}
 }
+
+// Pipelines of the same name in two namespaces must not share a file.
+func TestNamespacedPipelinesGetTheirOwnFiles(t *testing.T) {
+	pipeline := func(ns string) string {
+		return strings.ReplaceAll(kptPipeline, "    name: scorer\n", "    name: scorer\n    namespace: "+ns+"\n")
+	}
+	files := map[string]bool{}
+	for _, n := range runResourceList(t, pipeline("a")+pipeline("b")) {
+		if n.GetKind() == "MLPipeline" {
+			continue
+		}
+		path, index, _ := kioutil.GetFileAnnotations(n)
+		if files[path+"#"+index] {
+			t.Errorf("two objects at %s index %s", path, index)
+		}
+		files[path+"#"+index] = true
+	}
+	if !files["pipelines/a.scorer.generated.yaml#0"] || !files["pipelines/b.scorer.generated.yaml#0"] {
+		t.Errorf("want a.scorer.generated.yaml and b.scorer.generated.yaml, got %v", files)
+	}
+}
+
+// The same input gives the same bytes, also when reruns carry many
+// bookkeeping annotations (which live in a map).
+func TestRerunIsDeterministic(t *testing.T) {
+	var first string
+	for range 10 {
+		var items strings.Builder
+		items.WriteString(kptPipeline)
+		for _, n := range runResourceList(t, kptPipeline)[1:] {
+			for _, k := range []string{"config.kubernetes.io/origin", "kustomize.config.k8s.io/id", "internal.config.kubernetes.io/seqindent", "config.kubernetes.io/local-config"} {
+				if err := n.PipeE(yaml.SetAnnotation(k, "x")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			items.WriteString("- " + strings.ReplaceAll(strings.TrimSpace(n.MustString()), "\n", "\n  ") + "\n")
+		}
+		var out strings.Builder
+		for _, n := range runResourceList(t, items.String()) {
+			out.WriteString(n.MustString())
+		}
+		if first == "" {
+			first = out.String()
+		} else if out.String() != first {
+			t.Fatalf("two runs over the same input gave different bytes:\n%s", diffLines(first, out.String()))
+		}
+	}
+}

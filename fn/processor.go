@@ -21,19 +21,20 @@ var _ framework.ResourceListProcessor = (*Processor)(nil)
 // error the items are left exactly as they came, and every problem is
 // reported, not only the first.
 func (p *Processor) Process(rl *framework.ResourceList) error {
-	sources, results := collectPipelines(rl.Items, rl.FunctionConfig, p.ConfigFile)
-	outputs := make([]pipelineOutput, 0, len(sources))
+	found := collectPipelines(rl.Items, rl.FunctionConfig, p.ConfigFile)
+	results := found.results
+	outputs := make([]pipelineOutput, 0, len(found.sources))
 	var generatedInfo framework.Results
-	for _, src := range sources {
+	for _, src := range found.sources {
 		out, res := generate(src)
 		results = append(results, res...)
 		if out != nil {
 			outputs = append(outputs, *out)
-			generatedInfo = append(generatedInfo, out.origin.result(framework.Info, errorAt("", "generated %s", summary(out.nodes))))
+			generatedInfo = append(generatedInfo, out.origin.result(framework.Info, errorAt("", "generated %s", describeGenerated(out.nodes))))
 		}
 	}
 	if !hasErrors(results) {
-		merged, res := reconcile(rl.Items, outputs)
+		merged, res := reconcile(rl.Items, outputs, !found.onlyFunctionConfig)
 		results = append(results, res...)
 		if !hasErrors(res) {
 			rl.Items = merged
@@ -84,7 +85,9 @@ func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
 	return out, results
 }
 
-func summary(nodes []*yaml.RNode) string {
+// describeGenerated names the generated objects, as the replaced program
+// exported the names of what it created.
+func describeGenerated(nodes []*yaml.RNode) string {
 	names := make([]string, len(nodes))
 	for i, n := range nodes {
 		names[i] = fmt.Sprintf("%s %s", n.GetKind(), ownerKey(n.GetNamespace(), n.GetName()))

@@ -8,7 +8,7 @@ import (
 
 // Map iteration order is random; results and errors must not be.
 
-func sortedStringKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

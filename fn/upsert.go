@@ -44,14 +44,18 @@ func keyOf(node *yaml.RNode) (objectKey, bool) {
 // duplicate; one whose pipeline is gone, or that the pipeline no longer
 // generates, is removed; any other object of the same kind and name is the
 // user's, and is never overwritten. Everything else is returned untouched.
-func reconcile(items []*yaml.RNode, outputs []pipelineOutput) ([]*yaml.RNode, framework.Results) {
+// pruneOthers is false when the run sees only its own MLPipeline, so objects
+// generated from MLPipelines it cannot see are kept.
+func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool) ([]*yaml.RNode, framework.Results) {
 	type desired struct {
 		node   *yaml.RNode
 		out    *pipelineOutput
 		placed bool
 	}
 	want := map[objectKey]*desired{}
+	inView := map[string]bool{}
 	for i := range outputs {
+		inView[outputs[i].owner] = true
 		for _, n := range outputs[i].nodes {
 			k, _ := keyOf(n)
 			want[k] = &desired{node: n, out: &outputs[i]}
@@ -82,7 +86,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput) ([]*yaml.RNode, fr
 			}
 			d.placed = true
 			merged = append(merged, d.node)
-		case owner != "":
+		case owner != "" && (pruneOthers || inView[owner]):
 			results = append(results, originOf(item, "").result(framework.Info, errorAt("",
 				"removed: it was generated from MLPipeline %q, which no longer generates it", owner)))
 		default:
@@ -90,16 +94,17 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput) ([]*yaml.RNode, fr
 		}
 	}
 	for i := range outputs {
-		index := 0
-		for _, n := range outputs[i].nodes {
+		for index, n := range outputs[i].nodes {
 			k, _ := keyOf(n)
 			if want[k].placed {
 				continue
 			}
+			// The index is the object's place among what the pipeline
+			// generates, so an object added on a later render (an HPA once
+			// autoscaling is switched on) does not share one.
 			if err := placeInFile(n, outputs[i].origin, index); err != nil {
 				results = append(results, outputs[i].origin.result(framework.Error, errorAt("", "placing %s: %v", describe(k), err)))
 			}
-			index++
 			merged = append(merged, n)
 		}
 	}
@@ -111,11 +116,13 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput) ([]*yaml.RNode, fr
 var bookkeepingPrefixes = []string{"internal.config.kubernetes.io/", "config.kubernetes.io/", "kustomize.config.k8s.io/"}
 
 func carryBookkeeping(from, to *yaml.RNode) error {
-	for k, v := range from.GetAnnotations() {
+	annotations := from.GetAnnotations()
+	// Sorted: map order would make the output bytes differ between runs.
+	for _, k := range sortedKeys(annotations) {
 		for _, prefix := range bookkeepingPrefixes {
 			if strings.HasPrefix(k, prefix) {
-				if err := to.PipeE(yaml.SetAnnotation(k, v)); err != nil {
-					return err
+				if err := to.PipeE(yaml.SetAnnotation(k, annotations[k])); err != nil {
+					return fmt.Errorf("annotation %s: %w", k, err)
 				}
 				break
 			}
@@ -126,12 +133,19 @@ func carryBookkeeping(from, to *yaml.RNode) error {
 
 // placeInFile gives a new object a file next to its MLPipeline, so that
 // kpt writes the generated objects of a pipeline together, in one file of
-// their own. Without a pipeline file (kustomize, standalone) there is none.
+// their own: <name>.generated.yaml, or <namespace>.<name>.generated.yaml for
+// a namespaced pipeline, so that pipelines of the same name in different
+// namespaces do not share a file. Without a pipeline file (kustomize,
+// standalone) there is none.
 func placeInFile(node *yaml.RNode, pipeline origin, index int) error {
 	if pipeline.annotatedPath == "" {
 		return nil
 	}
-	file := path.Join(path.Dir(pipeline.annotatedPath), pipeline.ref.Name+".generated.yaml")
+	name := pipeline.ref.Name + ".generated.yaml"
+	if pipeline.ref.Namespace != "" {
+		name = pipeline.ref.Namespace + "." + name
+	}
+	file := path.Join(path.Dir(pipeline.annotatedPath), name)
 	if err := node.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, file)); err != nil {
 		return err
 	}

@@ -229,7 +229,7 @@ func intOrPercent(path string, v *intstr.IntOrString) []fieldError {
 func reservedLabelConflicts(p *v1alpha1.MLPipeline, path string, labels map[string]string) []fieldError {
 	var errs []fieldError
 	reserved := reservedLabels(p)
-	for _, key := range sortedStringKeys(labels) {
+	for _, key := range sortedKeys(labels) {
 		if want, ok := reserved[key]; ok && labels[key] != want {
 			errs = append(errs, errorAt(path+"."+key, "is set by the function to %q (the selector and ownership rely on it)", want))
 		}
@@ -261,11 +261,4 @@ func fromFieldErrors(list field.ErrorList) []fieldError {
 		out = append(out, errorAt(e.Field, "%s", e.ErrorBody()))
 	}
 	return out
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -197,3 +197,10 @@ func validateScalingRules(path string, r *autoscalingv2.HPAScalingRules) []field
 	}
 	return errs
 }
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

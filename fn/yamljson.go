@@ -13,21 +13,34 @@ import (
 // of decoding; walking the node keeps field order and allocates little.
 func nodeToJSON(node *yaml.RNode) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := writeJSON(&buf, node.YNode()); err != nil {
+	budget := maxJSONNodes
+	if err := writeJSON(&buf, node.YNode(), 0, &budget); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-func writeJSON(buf *bytes.Buffer, n *yaml.Node) error {
+// Aliases can refer to themselves or expand exponentially ("billion
+// laughs"); these bounds turn such input into an error instead of a crash.
+const (
+	maxJSONDepth = 100
+	maxJSONNodes = 1 << 20
+)
+
+func writeJSON(buf *bytes.Buffer, n *yaml.Node, depth int, budget *int) error {
+	*budget--
+	if depth > maxJSONDepth || *budget < 0 {
+		return fmt.Errorf("line %d: nested too deeply or expands too far (a recursive YAML alias?)", n.Line)
+	}
+	depth++
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) != 1 {
 			return fmt.Errorf("document with %d nodes", len(n.Content))
 		}
-		return writeJSON(buf, n.Content[0])
+		return writeJSON(buf, n.Content[0], depth, budget)
 	case yaml.AliasNode:
-		return writeJSON(buf, n.Alias)
+		return writeJSON(buf, n.Alias, depth, budget)
 	case yaml.MappingNode:
 		buf.WriteByte('{')
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -40,7 +53,7 @@ func writeJSON(buf *bytes.Buffer, n *yaml.Node) error {
 			}
 			writeString(buf, key.Value)
 			buf.WriteByte(':')
-			if err := writeJSON(buf, n.Content[i+1]); err != nil {
+			if err := writeJSON(buf, n.Content[i+1], depth, budget); err != nil {
 				return err
 			}
 		}
@@ -52,7 +65,7 @@ func writeJSON(buf *bytes.Buffer, n *yaml.Node) error {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			if err := writeJSON(buf, item); err != nil {
+			if err := writeJSON(buf, item, depth, budget); err != nil {
 				return err
 			}
 		}

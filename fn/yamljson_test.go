@@ -31,7 +31,8 @@ func TestNodeToJSON(t *testing.T) {
 			t.Errorf("%q: got %s, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"a: .inf", "<<: {a: 1}"} {
+	for _, in := range []string{"a: .inf", "<<: {a: 1}", "a: &x [1, *x]",
+		"a: &a [1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f]"} {
 		node, err := yaml.Parse(in)
 		if err != nil {
 			t.Fatalf("%q: %v", in, err)
