@@ -33,10 +33,14 @@ func NewCommand(version string) *cobra.Command {
   kpt fn eval --exec ./bin/mlpipeline-fn --fn-config mlpipeline.yaml
   mlpipeline-fn mlpipeline.yaml`
 	cmd.Version = version
+	showWarnings := cmd.Flags().Bool("warnings", true, "print warnings on stderr (results carry them in KRM mode either way)")
 	run := cmd.RunE
 	cmd.RunE = func(c *cobra.Command, args []string) error {
+		report := func(err error) error {
+			return reportResults(c, err, p.Results, *showWarnings)
+		}
 		if len(args) == 0 {
-			return report(c, run(c, args))
+			return report(run(c, args))
 		}
 		// Standalone output is usually piped to kubectl or a file: on error
 		// print nothing rather than the unchanged input.
@@ -44,7 +48,7 @@ func NewCommand(version string) *cobra.Command {
 		out := c.OutOrStdout()
 		var buf bytes.Buffer
 		c.SetOut(&buf)
-		err := report(c, run(c, args))
+		err := report(run(c, args))
 		c.SetOut(out)
 		if err == nil {
 			_, err = out.Write(buf.Bytes())
@@ -54,15 +58,24 @@ func NewCommand(version string) *cobra.Command {
 	return cmd
 }
 
-// report prints a failed run's problems for people on stderr.
-func report(c *cobra.Command, err error) error {
-	if err != nil {
-		var results framework.Results
-		if errors.As(err, &results) {
-			_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(results))
-		} else {
-			_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
+// reportResults prints problems for people on stderr: every error and
+// warning of a failed run, and the warnings of a successful one. kustomize
+// drops a function's results, so stderr is where its users see warnings.
+func reportResults(c *cobra.Command, err error, results framework.Results, showWarnings bool) error {
+	var failed framework.Results
+	switch {
+	case errors.As(err, &failed):
+		_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(failed))
+	case err != nil:
+		_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
+	case showWarnings:
+		var warnings framework.Results
+		for _, r := range results {
+			if r.Severity == framework.Warning {
+				warnings = append(warnings, r)
+			}
 		}
+		_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(warnings))
 	}
 	return err
 }

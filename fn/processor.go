@@ -13,6 +13,9 @@ type Processor struct {
 	// ConfigFile is the functionConfig's file when run standalone, so that
 	// results can name it; orchestrators annotate items with their files.
 	ConfigFile string
+	// Results are the results of the last Process, for the command to show
+	// on stderr: kustomize and standalone runs show no ResourceList results.
+	Results framework.Results
 }
 
 var _ framework.ResourceListProcessor = (*Processor)(nil)
@@ -42,6 +45,7 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 		}
 	}
 	rl.Results = append(rl.Results, results...)
+	p.Results = results
 	if hasErrors(results) {
 		return results
 	}
