@@ -35,7 +35,9 @@ type settings struct {
 	maxReplicas  int32
 	targetCPU    *int32
 	targetMemory *int32
-	replicas     int32
+	// defaultCPUTarget says targetCPU is the default, not the user's.
+	defaultCPUTarget bool
+	replicas         int32
 
 	pdb               bool
 	pdbMinAvailable   *intstr.IntOrString
@@ -82,6 +84,7 @@ func resolve(p *v1alpha1.MLPipeline) settings {
 	}
 	if out.targetCPU == nil && out.targetMemory == nil && (s.Autoscaling == nil || len(s.Autoscaling.Metrics) == 0) {
 		out.targetCPU = ptr.To(DefaultTargetCPU)
+		out.defaultCPUTarget = true
 	}
 
 	if b := s.PodDisruptionBudget; b != nil {

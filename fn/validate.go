@@ -64,10 +64,22 @@ func validateContainer(p *v1alpha1.MLPipeline, set settings) []fieldError {
 		}
 	}
 	seenPort := map[string]int{}
+	seenNumber := map[string]int{}
 	for i, port := range s.Ports {
 		path := fmt.Sprintf("spec.ports[%d]", i)
 		errs = append(errs, portNumber(path+".containerPort", port.ContainerPort, true)...)
 		errs = append(errs, portNumber(path+".hostPort", port.HostPort, false)...)
+		// The API server warns about a port number given twice for the same protocol.
+		protocol := port.Protocol
+		if protocol == "" {
+			protocol = corev1.ProtocolTCP
+		}
+		number := fmt.Sprintf("%d/%s", port.ContainerPort, protocol)
+		if first, dup := seenNumber[number]; dup {
+			errs = append(errs, errorAt(path+".containerPort", "%s duplicates spec.ports[%d]", number, first))
+		} else {
+			seenNumber[number] = i
+		}
 		if port.Name == "" {
 			continue
 		}
@@ -120,9 +132,14 @@ func validateGPU(s v1alpha1.MLPipelineSpec, set settings) []fieldError {
 			errs = append(errs, errorAt("spec.gpu.resourceName", "%q %s", s.GPU.ResourceName, msg))
 		}
 	}
-	if _, given := s.Resources.Limits[set.gpuResource]; given && set.gpuCount > 0 {
-		errs = append(errs, errorAt("spec.gpu.count",
-			"conflicts with spec.resources.limits.%s; set the GPU count in one place", set.gpuResource))
+	for _, list := range []struct {
+		name  string
+		items corev1.ResourceList
+	}{{"limits", s.Resources.Limits}, {"requests", s.Resources.Requests}} {
+		if _, given := list.items[set.gpuResource]; given && set.gpuCount > 0 {
+			errs = append(errs, errorAt("spec.gpu.count",
+				"conflicts with spec.resources.%s.%s; set the GPU count in one place", list.name, set.gpuResource))
+		}
 	}
 	return errs
 }

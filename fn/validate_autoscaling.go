@@ -16,12 +16,24 @@ const (
 	maxStabilizationWindowSeconds = 3600
 )
 
+// validateAutoscaling checks the HPA settings. Metrics and behavior are
+// checked even while autoscaling is off, so that switching it on later does
+// not reveal mistakes written long before.
 func validateAutoscaling(p *v1alpha1.MLPipeline, set settings) []fieldError {
 	a := p.Spec.Autoscaling
-	if !set.autoscaling {
-		return nil
-	}
 	var errs []fieldError
+	if a != nil {
+		for i, m := range a.Metrics {
+			errs = append(errs, validateMetric(fmt.Sprintf("spec.autoscaling.metrics[%d]", i), m)...)
+		}
+		if b := a.Behavior; b != nil {
+			errs = append(errs, validateScalingRules("spec.autoscaling.behavior.scaleUp", b.ScaleUp)...)
+			errs = append(errs, validateScalingRules("spec.autoscaling.behavior.scaleDown", b.ScaleDown)...)
+		}
+	}
+	if !set.autoscaling {
+		return errs
+	}
 	if set.minReplicas < 1 {
 		errs = append(errs, errorAt("spec.autoscaling.minReplicas", "must be 1 or more, got %d", set.minReplicas))
 	}
@@ -31,24 +43,14 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, set settings) []fieldError {
 	case set.maxReplicas < set.minReplicas:
 		errs = append(errs, errorAt("spec.autoscaling.maxReplicas", "%d is less than minReplicas %d", set.maxReplicas, set.minReplicas))
 	}
-	errs = append(errs, utilizationTarget(p, set.targetCPU, corev1.ResourceCPU, "spec.autoscaling.targetCPUUtilizationPercentage")...)
-	errs = append(errs, utilizationTarget(p, set.targetMemory, corev1.ResourceMemory, "spec.autoscaling.targetMemoryUtilizationPercentage")...)
-	if a == nil {
-		return errs
-	}
-	for i, m := range a.Metrics {
-		errs = append(errs, validateMetric(fmt.Sprintf("spec.autoscaling.metrics[%d]", i), m)...)
-	}
-	if b := a.Behavior; b != nil {
-		errs = append(errs, validateScalingRules("spec.autoscaling.behavior.scaleUp", b.ScaleUp)...)
-		errs = append(errs, validateScalingRules("spec.autoscaling.behavior.scaleDown", b.ScaleDown)...)
-	}
+	errs = append(errs, utilizationTarget(p, set.targetCPU, set.defaultCPUTarget, corev1.ResourceCPU, "spec.autoscaling.targetCPUUtilizationPercentage")...)
+	errs = append(errs, utilizationTarget(p, set.targetMemory, false, corev1.ResourceMemory, "spec.autoscaling.targetMemoryUtilizationPercentage")...)
 	return errs
 }
 
 // utilizationTarget checks a percentage target: utilization is measured
 // against the container's request, so the request must exist.
-func utilizationTarget(p *v1alpha1.MLPipeline, target *int32, resource corev1.ResourceName, path string) []fieldError {
+func utilizationTarget(p *v1alpha1.MLPipeline, target *int32, isDefault bool, resource corev1.ResourceName, path string) []fieldError {
 	if target == nil {
 		return nil
 	}
@@ -58,9 +60,7 @@ func utilizationTarget(p *v1alpha1.MLPipeline, target *int32, resource corev1.Re
 	if _, ok := p.Spec.Resources.Requests[resource]; ok {
 		return nil
 	}
-	given := p.Spec.Autoscaling != nil && (resource == corev1.ResourceCPU && p.Spec.Autoscaling.TargetCPUUtilizationPercentage != nil ||
-		resource == corev1.ResourceMemory && p.Spec.Autoscaling.TargetMemoryUtilizationPercentage != nil)
-	if !given {
+	if isDefault {
 		return []fieldError{errorAt("spec.resources.requests."+string(resource),
 			"is required: with no metric set, the HPA targets %d%% CPU utilization, which is measured against the CPU request",
 			*target)}
