@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"fmt"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -54,6 +55,21 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		sources = append(sources, pipelineSource{node: node, origin: o})
 	}
 	for i, item := range items {
+		if line, ok := wellFormed(item.YNode()); !ok {
+			results = append(results, &framework.Result{Severity: framework.Error,
+				Message: fmt.Sprintf("items[%d] is malformed YAML near line %d: a mapping key without its value", i, line)})
+			continue
+		}
+		if item.YNode().Kind != yaml.MappingNode {
+			results = append(results, &framework.Result{Severity: framework.Error,
+				Message: fmt.Sprintf("items[%d] is not a Kubernetes object: it is not a map", i)})
+			continue
+		}
+		if md := item.Field("metadata"); md != nil && md.Value.YNode().Kind != yaml.MappingNode {
+			results = append(results, &framework.Result{Severity: framework.Error,
+				Message: fmt.Sprintf("items[%d] is not a Kubernetes object: metadata is not a map", i)})
+			continue
+		}
 		if item.GetKind() == "" || item.GetApiVersion() == "" {
 			o := originOf(item, "")
 			results = append(results, o.result(framework.Error,
@@ -100,6 +116,24 @@ func sameContent(a, b *yaml.RNode) bool {
 		return string(out)
 	}
 	return content(a) == content(b)
+}
+
+// wellFormed checks that every mapping has a value for each key; the
+// YAML parser can hand over nodes that break this, and kyaml's accessors
+// index past the end of them.
+func wellFormed(n *yaml.Node) (int, bool) {
+	if n == nil {
+		return 0, true
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content)%2 != 0 {
+		return n.Line, false
+	}
+	for _, c := range n.Content {
+		if line, ok := wellFormed(c); !ok {
+			return line, false
+		}
+	}
+	return 0, true
 }
 
 // isPipeline matches MLPipelines of any version of the group, so that a

@@ -23,7 +23,16 @@ var _ framework.ResourceListProcessor = (*Processor)(nil)
 // Process generates the objects of every MLPipeline in the list. On any
 // error the items are left exactly as they came, and every problem is
 // reported, not only the first.
-func (p *Processor) Process(rl *framework.ResourceList) error {
+func (p *Processor) Process(rl *framework.ResourceList) (err error) {
+	// A bug must still end as an error result, never as a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			crash := framework.Results{{Severity: framework.Error, Message: fmt.Sprintf("internal error: %v", r)}}
+			rl.Results = append(rl.Results, crash...)
+			p.Results = crash
+			err = crash
+		}
+	}()
 	found := collectPipelines(rl.Items, rl.FunctionConfig, p.ConfigFile)
 	results := found.results
 	outputs := make([]pipelineOutput, 0, len(found.sources))
