@@ -52,7 +52,7 @@ fi
 # ---- builder base ----
 if [[ -z ${BUILDER_IMAGE:-} ]]; then
   if "$ENGINE" image inspect "$DEFAULT_BUILDER" >/dev/null 2>&1 ||
-     "$ENGINE" pull -q "$DEFAULT_BUILDER" >/dev/null 2>&1; then
+     timeout 120 "$ENGINE" pull -q "$DEFAULT_BUILDER" >/dev/null 2>&1; then
     BUILDER_IMAGE=$DEFAULT_BUILDER
   else
     log "$DEFAULT_BUILDER can't be pulled (no registry reachable): using a locally made base"
