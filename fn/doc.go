@@ -15,6 +15,7 @@
 //   - podspec.go, deployment.go, hpa.go, pdb.go: typed output builders;
 //   - render.go:    typed objects to deterministic YAML nodes;
 //   - upsert.go:    ownership, in-place update and pruning of generated items;
-//   - results.go:   result and error reporting helpers;
+//   - results.go:   building results with the object, file and field;
+//   - format.go:    results as lines for people, on stderr;
 //   - command.go:   the CLI: KRM function or standalone rendering.
 package fn
