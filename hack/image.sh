@@ -84,37 +84,33 @@ input_hash() {
 }
 label_of() { "$ENGINE" image inspect --format '{{index .Labels "dev.mlpipeline.inputs"}}' "$1" 2>/dev/null || true; }
 
+# build_unless_current IMAGE INPUTS BUILD-ARGS...: build IMAGE unless its
+# label says it was built from the same inputs.
+build_unless_current() {
+  local image=$1 inputs=$2
+  shift 2
+  if [[ $SKIP_UNCHANGED == 1 && $(label_of "$image") == "$inputs" ]]; then
+    log "$image is up to date ($inputs)"
+    return
+  fi
+  log "building $image (version $VERSION)"
+  "${engine_build[@]}" --build-arg BUILDER_IMAGE="$BUILDER_IMAGE" "${go_args[@]}" \
+    --label dev.mlpipeline.inputs="$inputs" -t "$image" "$@"
+}
+
 # ---- function image ----
 # The files .dockerignore lets into the build context (its patterns turned
 # into git pathspecs; `glob` makes `*` stop at `/`, as in .dockerignore).
 mapfile -t ctx_excludes < <(grep -v -e '^#' -e '^[[:space:]]*$' .dockerignore | sed 's/^/:(exclude,glob)/')
 fn_inputs=$(input_hash . "${ctx_excludes[@]}")
-if [[ $SKIP_UNCHANGED == 1 && $(label_of "$IMAGE") == "$fn_inputs" ]]; then
-  log "$IMAGE is up to date ($fn_inputs)"
-else
-  log "building $IMAGE (version $VERSION)"
-  "${engine_build[@]}" \
-    --build-arg BUILDER_IMAGE="$BUILDER_IMAGE" \
-    --build-arg VERSION="$VERSION" \
-    "${go_args[@]}" \
-    --label dev.mlpipeline.inputs="$fn_inputs" \
-    -t "$IMAGE" -f Dockerfile .
-fi
+build_unless_current "$IMAGE" "$fn_inputs" \
+  --build-arg VERSION="$VERSION" -f Dockerfile .
 "$ENGINE" tag "$IMAGE" "$DEV_IMAGE"
 
 # ---- Argo CD sidecar image (kustomize + the function, from $IMAGE) ----
 sc_inputs=$(input_hash argocd-example/Dockerfile.sidecar argocd-example/plugin.yaml)-$fn_inputs
-if [[ $SKIP_UNCHANGED == 1 && $(label_of "$SIDECAR_IMAGE") == "$sc_inputs" ]]; then
-  log "$SIDECAR_IMAGE is up to date ($sc_inputs)"
-else
-  log "building $SIDECAR_IMAGE"
-  "${engine_build[@]}" \
-    --build-arg BUILDER_IMAGE="$BUILDER_IMAGE" \
-    --build-arg FN_IMAGE="$IMAGE" \
-    "${go_args[@]}" \
-    --label dev.mlpipeline.inputs="$sc_inputs" \
-    -t "$SIDECAR_IMAGE" -f argocd-example/Dockerfile.sidecar argocd-example
-fi
+build_unless_current "$SIDECAR_IMAGE" "$sc_inputs" \
+  --build-arg FN_IMAGE="$IMAGE" -f argocd-example/Dockerfile.sidecar argocd-example
 "$ENGINE" tag "$SIDECAR_IMAGE" "$DEV_SIDECAR_IMAGE"
 
 # Rebuilds leave the previous images untagged; remove those (ours only: they

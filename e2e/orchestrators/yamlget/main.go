@@ -7,7 +7,7 @@
 // PATH is a '/'-separated list of map keys (keys may contain dots, as in
 // data/kustomize.buildOptions). A list prints each item, a scalar itself, a
 // missing path nothing; every value is followed by a NUL byte so that bash
-// can read it with `read -d ''` / `mapfile -d ''`.
+// can read it with an empty delimiter (`read -d ""`, `mapfile -d ""`).
 package main
 
 import (
