@@ -41,13 +41,13 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	add := func(node *yaml.RNode, o origin) {
 		if v := node.GetApiVersion(); v != v1alpha1.APIVersion {
 			results = append(results, o.result(framework.Error,
-				errorAt("apiVersion", "%q is not supported; use %s", v, v1alpha1.APIVersion)))
+				findingAt("apiVersion", "%q is not supported; use %s", v, v1alpha1.APIVersion)))
 			return
 		}
 		key := ownerKey(o.ref.Namespace, o.ref.Name)
 		if first, dup := seen[key]; dup {
 			results = append(results, o.result(framework.Error,
-				errorAt("metadata.name", "duplicates the MLPipeline %q%s; each MLPipeline needs its own name in a namespace",
+				findingAt("metadata.name", "duplicates the MLPipeline %q%s; each MLPipeline needs its own name in a namespace",
 					key, fileSuffix(first))))
 			return
 		}
@@ -73,7 +73,7 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		if item.GetKind() == "" || item.GetApiVersion() == "" {
 			o := originOf(item, "")
 			results = append(results, o.result(framework.Error,
-				errorAt("", "items[%d] is not a Kubernetes object: apiVersion and kind are required", i)))
+				findingAt("", "items[%d] is not a Kubernetes object: apiVersion and kind are required", i)))
 			continue
 		}
 		if isPipeline(item) {
@@ -86,13 +86,13 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	fc := originOf(functionConfig, configFile)
 	if !isPipeline(functionConfig) {
 		results = append(results, fc.result(framework.Error,
-			errorAt("kind", "the functionConfig is a %s %q; it must be an %s or absent", fc.ref.Kind, fc.ref.APIVersion, v1alpha1.Kind)))
+			findingAt("kind", "the functionConfig is a %s %q; it must be an %s or absent", fc.ref.Kind, fc.ref.APIVersion, v1alpha1.Kind)))
 		return collected{sources: sources, results: results}
 	}
 	for _, s := range sources {
 		if s.origin.ref.Namespace == fc.ref.Namespace && s.origin.ref.Name == fc.ref.Name {
 			if !sameContent(s.node, functionConfig) {
-				results = append(results, fc.result(framework.Error, errorAt("spec",
+				results = append(results, fc.result(framework.Error, findingAt("spec",
 					"differs from the MLPipeline %q%s given among the resources; give each MLPipeline once",
 					ownerKey(fc.ref.Namespace, fc.ref.Name), fileSuffix(s.origin))))
 			}

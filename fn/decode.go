@@ -25,7 +25,7 @@ var strictFieldError = sync.OnceValue(func() *regexp.Regexp {
 type decoded struct {
 	// pipeline is nil when the object could not be decoded at all.
 	pipeline *v1alpha1.MLPipeline
-	errs     []fieldError
+	errs     []finding
 	// invalid are the paths whose values could not be decoded; they were left
 	// out of pipeline so that the rest can still be validated.
 	invalid []string
@@ -38,7 +38,7 @@ type decoded struct {
 func decodePipeline(node *yaml.RNode) decoded {
 	raw, err := nodeToJSON(node)
 	if err != nil {
-		return decoded{errs: []fieldError{errorAt("", "cannot be read: %v", err)}}
+		return decoded{errs: []finding{findingAt("", "cannot be read: %v", err)}}
 	}
 	var d decoded
 	p := &v1alpha1.MLPipeline{}
@@ -50,16 +50,16 @@ func decodePipeline(node *yaml.RNode) decoded {
 	}
 	located := locateDecodeErrors(raw, reflect.TypeOf(p).Elem(), "", nil)
 	if len(located) == 0 {
-		d.errs = append(d.errs, errorAt("", "%v", err))
+		d.errs = append(d.errs, findingAt("", "%v", err))
 		return d
 	}
 	var tree any
 	if json.Unmarshal(raw, &tree) != nil {
-		d.errs = append(d.errs, errorAt("", "%v", err))
+		d.errs = append(d.errs, findingAt("", "%v", err))
 		return d
 	}
 	for _, l := range located {
-		d.errs = append(d.errs, l.fieldError)
+		d.errs = append(d.errs, l.finding)
 		d.invalid = append(d.invalid, l.path)
 		tree = without(tree, l.segments)
 	}
@@ -78,16 +78,16 @@ func decodePipeline(node *yaml.RNode) decoded {
 func (d *decoded) addStrictErrors(strictErrs []error) {
 	for _, se := range strictErrs {
 		if m := strictFieldError().FindStringSubmatch(se.Error()); m != nil {
-			d.errs = append(d.errs, errorAt(m[2], "%s field", m[1]))
+			d.errs = append(d.errs, findingAt(m[2], "%s field", m[1]))
 		} else {
-			d.errs = append(d.errs, errorAt("", "%v", se))
+			d.errs = append(d.errs, findingAt("", "%v", se))
 		}
 	}
 }
 
 // touchesInvalid reports whether a validation error is about, or caused
 // by, a value that could not be decoded and was left out.
-func (d decoded) touchesInvalid(e fieldError) bool {
+func (d decoded) touchesInvalid(e finding) bool {
 	for _, inv := range d.invalid {
 		if e.path == inv || strings.HasPrefix(e.path, inv+".") || strings.HasPrefix(e.path, inv+"[") ||
 			strings.Contains(e.message, inv) {
@@ -104,7 +104,7 @@ func unmarshalStrict(data []byte, v any) ([]error, error) {
 // locatedError is a decode error with the path as segments: object keys
 // (which may contain dots, like nvidia.com/gpu) and list indexes.
 type locatedError struct {
-	fieldError
+	finding
 	segments []any
 }
 
@@ -152,7 +152,7 @@ func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string, segmen
 	if len(nested) > 0 {
 		return nested
 	}
-	return []locatedError{{fieldError: errorAt(path, "%s", describeDecodeError(raw, t)), segments: segments}}
+	return []locatedError{{finding: findingAt(path, "%s", describeDecodeError(raw, t)), segments: segments}}
 }
 
 // without returns tree with the value at segments removed: a key is

@@ -42,7 +42,7 @@ func (p *Processor) Process(rl *framework.ResourceList) (err error) {
 		results = append(results, res...)
 		if out != nil {
 			outputs = append(outputs, *out)
-			generatedInfo = append(generatedInfo, out.origin.result(framework.Info, errorAt("", "generated %s", describeGenerated(out.nodes))))
+			generatedInfo = append(generatedInfo, out.origin.result(framework.Info, findingAt("", "generated %s", describeGenerated(out.nodes))))
 		}
 	}
 	if !hasErrors(results) {
@@ -91,7 +91,7 @@ func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
 	for _, obj := range objects {
 		node, err := toNode(obj)
 		if err != nil {
-			return nil, append(results, src.origin.result(framework.Error, errorAt("", "%v", err)))
+			return nil, append(results, src.origin.result(framework.Error, findingAt("", "%v", err)))
 		}
 		out.nodes = append(out.nodes, node)
 	}

@@ -8,14 +8,14 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// fieldError is one problem at one field of one object.
-type fieldError struct {
+// finding is one error, warning or note about one field of one object.
+type finding struct {
 	path    string
 	message string
 }
 
-func errorAt(path, format string, args ...any) fieldError {
-	return fieldError{path: path, message: fmt.Sprintf(format, args...)}
+func findingAt(path, format string, args ...any) finding {
+	return finding{path: path, message: fmt.Sprintf(format, args...)}
 }
 
 // origin says where an object came from, for results: its identity and the
@@ -49,7 +49,7 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 	return o
 }
 
-func (o origin) result(severity framework.Severity, fe fieldError) *framework.Result {
+func (o origin) result(severity framework.Severity, fe finding) *framework.Result {
 	ref := o.ref
 	r := &framework.Result{Severity: severity, Message: fe.message, ResourceRef: &ref, File: o.file}
 	if fe.path != "" {
@@ -58,7 +58,7 @@ func (o origin) result(severity framework.Severity, fe fieldError) *framework.Re
 	return r
 }
 
-func (o origin) results(severity framework.Severity, errs []fieldError) framework.Results {
+func (o origin) results(severity framework.Severity, errs []finding) framework.Results {
 	out := make(framework.Results, 0, len(errs))
 	for _, fe := range errs {
 		out = append(out, o.result(severity, fe))

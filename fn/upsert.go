@@ -74,7 +74,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool) 
 		d, wanted := want[key]
 		switch {
 		case wanted && owner != d.out.owner:
-			results = append(results, d.out.origin.result(framework.Error, errorAt("metadata.name",
+			results = append(results, d.out.origin.result(framework.Error, findingAt("metadata.name",
 				"would generate %s, but %s already exists%s and was not generated from this MLPipeline; rename the MLPipeline or remove the existing %s",
 				describe(key), describe(key), fileSuffix(originOf(item, "")), key.kind)))
 			merged = append(merged, item)
@@ -82,12 +82,12 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool) 
 			// A second copy of a generated object: keep one.
 		case wanted:
 			if err := carryBookkeeping(item, d.node); err != nil {
-				results = append(results, d.out.origin.result(framework.Error, errorAt("", "updating %s: %v", describe(key), err)))
+				results = append(results, d.out.origin.result(framework.Error, findingAt("", "updating %s: %v", describe(key), err)))
 			}
 			d.placed = true
 			merged = append(merged, d.node)
 		case owner != "" && (pruneOthers || inView[owner]):
-			results = append(results, originOf(item, "").result(framework.Info, errorAt("",
+			results = append(results, originOf(item, "").result(framework.Info, findingAt("",
 				"removed: it was generated from MLPipeline %q, which no longer generates it", owner)))
 		default:
 			merged = append(merged, item)
@@ -103,7 +103,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool) 
 			// generates, so an object added on a later render (an HPA once
 			// autoscaling is switched on) does not share one.
 			if err := placeInFile(n, outputs[i].origin, index); err != nil {
-				results = append(results, outputs[i].origin.result(framework.Error, errorAt("", "placing %s: %v", describe(k), err)))
+				results = append(results, outputs[i].origin.result(framework.Error, findingAt("", "placing %s: %v", describe(k), err)))
 			}
 			merged = append(merged, n)
 		}

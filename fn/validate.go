@@ -15,8 +15,8 @@ import (
 )
 
 // validate checks every rule of the API and returns all problems at once.
-func validate(p *v1alpha1.MLPipeline, set settings) []fieldError {
-	var errs []fieldError
+func validate(p *v1alpha1.MLPipeline, set settings) []finding {
+	var errs []finding
 	errs = append(errs, validateMetadata(p)...)
 	errs = append(errs, validateContainer(p, set)...)
 	errs = append(errs, validatePod(p, set)...)
@@ -25,10 +25,10 @@ func validate(p *v1alpha1.MLPipeline, set settings) []fieldError {
 	return errs
 }
 
-func validateMetadata(p *v1alpha1.MLPipeline) []fieldError {
-	var errs []fieldError
+func validateMetadata(p *v1alpha1.MLPipeline) []finding {
+	var errs []finding
 	if p.Name == "" {
-		errs = append(errs, errorAt("metadata.name", "is required"))
+		errs = append(errs, findingAt("metadata.name", "is required"))
 	} else {
 		errs = append(errs, dns1123Label("metadata.name", p.Name)...)
 	}
@@ -40,13 +40,13 @@ func validateMetadata(p *v1alpha1.MLPipeline) []fieldError {
 	return errs
 }
 
-func validateContainer(p *v1alpha1.MLPipeline, set settings) []fieldError {
+func validateContainer(p *v1alpha1.MLPipeline, set settings) []finding {
 	s := p.Spec
-	var errs []fieldError
+	var errs []finding
 	if s.Image == "" {
-		errs = append(errs, errorAt("spec.image", "is required"))
+		errs = append(errs, findingAt("spec.image", "is required"))
 	} else if _, err := parseImageRef(s.Image); err != nil {
-		errs = append(errs, errorAt("spec.image", "%q %v", s.Image, err))
+		errs = append(errs, findingAt("spec.image", "%q %v", s.Image, err))
 	}
 	if s.ContainerName != "" {
 		errs = append(errs, dns1123Label("spec.containerName", s.ContainerName)...)
@@ -56,9 +56,9 @@ func validateContainer(p *v1alpha1.MLPipeline, set settings) []fieldError {
 		path := fmt.Sprintf("spec.env[%d].name", i)
 		switch first, dup := seenEnv[e.Name]; {
 		case e.Name == "":
-			errs = append(errs, errorAt(path, "is required"))
+			errs = append(errs, findingAt(path, "is required"))
 		case dup:
-			errs = append(errs, errorAt(path, "%q duplicates spec.env[%d]", e.Name, first))
+			errs = append(errs, findingAt(path, "%q duplicates spec.env[%d]", e.Name, first))
 		default:
 			seenEnv[e.Name] = i
 		}
@@ -76,7 +76,7 @@ func validateContainer(p *v1alpha1.MLPipeline, set settings) []fieldError {
 		}
 		number := fmt.Sprintf("%d/%s", port.ContainerPort, protocol)
 		if first, dup := seenNumber[number]; dup {
-			errs = append(errs, errorAt(path+".containerPort", "%s duplicates spec.ports[%d]", number, first))
+			errs = append(errs, findingAt(path+".containerPort", "%s duplicates spec.ports[%d]", number, first))
 		} else {
 			seenNumber[number] = i
 		}
@@ -84,10 +84,10 @@ func validateContainer(p *v1alpha1.MLPipeline, set settings) []fieldError {
 			continue
 		}
 		for _, msg := range validation.IsValidPortName(port.Name) {
-			errs = append(errs, errorAt(path+".name", "%q: %s", port.Name, msg))
+			errs = append(errs, findingAt(path+".name", "%q: %s", port.Name, msg))
 		}
 		if first, dup := seenPort[port.Name]; dup {
-			errs = append(errs, errorAt(path+".name", "%q duplicates spec.ports[%d]", port.Name, first))
+			errs = append(errs, findingAt(path+".name", "%q duplicates spec.ports[%d]", port.Name, first))
 		} else {
 			seenPort[port.Name] = i
 		}
@@ -97,39 +97,39 @@ func validateContainer(p *v1alpha1.MLPipeline, set settings) []fieldError {
 	return errs
 }
 
-func validateResources(r corev1.ResourceRequirements) []fieldError {
-	var errs []fieldError
+func validateResources(r corev1.ResourceRequirements) []finding {
+	var errs []finding
 	for _, list := range []struct {
 		path  string
 		items corev1.ResourceList
 	}{{"spec.resources.requests", r.Requests}, {"spec.resources.limits", r.Limits}} {
 		for _, name := range sortedResourceNames(list.items) {
 			if q := list.items[name]; q.Sign() < 0 {
-				errs = append(errs, errorAt(list.path+"."+string(name), "must not be negative, got %s", q.String()))
+				errs = append(errs, findingAt(list.path+"."+string(name), "must not be negative, got %s", q.String()))
 			}
 		}
 	}
 	for _, name := range sortedResourceNames(r.Requests) {
 		limit, ok := r.Limits[name]
 		if request := r.Requests[name]; ok && request.Cmp(limit) > 0 {
-			errs = append(errs, errorAt("spec.resources.requests."+string(name),
+			errs = append(errs, findingAt("spec.resources.requests."+string(name),
 				"%s is more than its limit %s (spec.resources.limits.%s)", request.String(), limit.String(), name))
 		}
 	}
 	return errs
 }
 
-func validateGPU(s v1alpha1.MLPipelineSpec, set settings) []fieldError {
+func validateGPU(s v1alpha1.MLPipelineSpec, set settings) []finding {
 	if s.GPU == nil {
 		return nil
 	}
-	var errs []fieldError
+	var errs []finding
 	if s.GPU.Count < 0 {
-		errs = append(errs, errorAt("spec.gpu.count", "must be 0 or more, got %d", s.GPU.Count))
+		errs = append(errs, findingAt("spec.gpu.count", "must be 0 or more, got %d", s.GPU.Count))
 	}
 	if s.GPU.ResourceName != "" {
 		if msg := extendedResourceNameError(s.GPU.ResourceName); msg != "" {
-			errs = append(errs, errorAt("spec.gpu.resourceName", "%q %s", s.GPU.ResourceName, msg))
+			errs = append(errs, findingAt("spec.gpu.resourceName", "%q %s", s.GPU.ResourceName, msg))
 		}
 	}
 	for _, list := range []struct {
@@ -137,7 +137,7 @@ func validateGPU(s v1alpha1.MLPipelineSpec, set settings) []fieldError {
 		items corev1.ResourceList
 	}{{"limits", s.Resources.Limits}, {"requests", s.Resources.Requests}} {
 		if _, given := list.items[set.gpuResource]; given && set.gpuCount > 0 {
-			errs = append(errs, errorAt("spec.gpu.count",
+			errs = append(errs, findingAt("spec.gpu.count",
 				"conflicts with spec.resources.%s.%s; set the GPU count in one place", list.name, set.gpuResource))
 		}
 	}
@@ -163,34 +163,34 @@ func extendedResourceNameError(name string) string {
 	return ""
 }
 
-func validatePod(p *v1alpha1.MLPipeline, set settings) []fieldError {
+func validatePod(p *v1alpha1.MLPipeline, set settings) []finding {
 	s := p.Spec
-	var errs []fieldError
+	var errs []finding
 	errs = append(errs, fromFieldErrors(metav1validation.ValidateLabels(s.PodLabels, field.NewPath("spec", "podLabels")))...)
 	errs = append(errs, reservedLabelConflicts(p, "spec.podLabels", s.PodLabels)...)
 	errs = append(errs, fromFieldErrors(apivalidation.ValidateAnnotations(s.PodAnnotations, field.NewPath("spec", "podAnnotations")))...)
 	if s.ServiceAccountName != "" {
 		for _, msg := range validation.IsDNS1123Subdomain(s.ServiceAccountName) {
-			errs = append(errs, errorAt("spec.serviceAccountName", "%q: %s", s.ServiceAccountName, msg))
+			errs = append(errs, findingAt("spec.serviceAccountName", "%q: %s", s.ServiceAccountName, msg))
 		}
 	}
 	if s.Replicas != nil && *s.Replicas < 0 {
-		errs = append(errs, errorAt("spec.replicas", "must be 0 or more, got %d", *s.Replicas))
+		errs = append(errs, findingAt("spec.replicas", "must be 0 or more, got %d", *s.Replicas))
 	}
 
 	volumes := map[string]int{}
 	for i, v := range s.Volumes {
 		path := fmt.Sprintf("spec.volumes[%d].name", i)
 		if v.Name == "" {
-			errs = append(errs, errorAt(path, "is required"))
+			errs = append(errs, findingAt(path, "is required"))
 			continue
 		}
 		errs = append(errs, dns1123Label(path, v.Name)...)
 		if first, dup := volumes[v.Name]; dup {
-			errs = append(errs, errorAt(path, "%q duplicates spec.volumes[%d]", v.Name, first))
+			errs = append(errs, findingAt(path, "%q duplicates spec.volumes[%d]", v.Name, first))
 		}
 		if v.Name == TmpVolumeName && set.writableTmp {
-			errs = append(errs, errorAt(path, "%q is the writable volume the function mounts at %s; rename it or mount a volume at %s yourself",
+			errs = append(errs, findingAt(path, "%q is the writable volume the function mounts at %s; rename it or mount a volume at %s yourself",
 				v.Name, TmpMountPath, TmpMountPath))
 		}
 		volumes[v.Name] = i
@@ -199,12 +199,12 @@ func validatePod(p *v1alpha1.MLPipeline, set settings) []fieldError {
 	for i, m := range s.VolumeMounts {
 		path := fmt.Sprintf("spec.volumeMounts[%d]", i)
 		if _, ok := volumes[m.Name]; !ok {
-			errs = append(errs, errorAt(path+".name", "%q is not declared in spec.volumes", m.Name))
+			errs = append(errs, findingAt(path+".name", "%q is not declared in spec.volumes", m.Name))
 		}
 		if m.MountPath == "" {
-			errs = append(errs, errorAt(path+".mountPath", "is required"))
+			errs = append(errs, findingAt(path+".mountPath", "is required"))
 		} else if first, dup := mountPaths[m.MountPath]; dup {
-			errs = append(errs, errorAt(path+".mountPath", "%q duplicates spec.volumeMounts[%d]", m.MountPath, first))
+			errs = append(errs, findingAt(path+".mountPath", "%q duplicates spec.volumeMounts[%d]", m.MountPath, first))
 		} else {
 			mountPaths[m.MountPath] = i
 		}
@@ -212,70 +212,70 @@ func validatePod(p *v1alpha1.MLPipeline, set settings) []fieldError {
 	return errs
 }
 
-func validatePDB(p *v1alpha1.MLPipeline) []fieldError {
+func validatePDB(p *v1alpha1.MLPipeline) []finding {
 	b := p.Spec.PodDisruptionBudget
 	if b == nil {
 		return nil
 	}
-	var errs []fieldError
+	var errs []finding
 	if b.MinAvailable != nil && b.MaxUnavailable != nil {
-		errs = append(errs, errorAt("spec.podDisruptionBudget.minAvailable", "set minAvailable or maxUnavailable, not both"))
+		errs = append(errs, findingAt("spec.podDisruptionBudget.minAvailable", "set minAvailable or maxUnavailable, not both"))
 	}
 	errs = append(errs, intOrPercent("spec.podDisruptionBudget.minAvailable", b.MinAvailable)...)
 	errs = append(errs, intOrPercent("spec.podDisruptionBudget.maxUnavailable", b.MaxUnavailable)...)
 	return errs
 }
 
-func intOrPercent(path string, v *intstr.IntOrString) []fieldError {
+func intOrPercent(path string, v *intstr.IntOrString) []finding {
 	if v == nil {
 		return nil
 	}
 	if v.Type == intstr.Int {
 		if v.IntVal < 0 {
-			return []fieldError{errorAt(path, "must be 0 or more, got %d", v.IntVal)}
+			return []finding{findingAt(path, "must be 0 or more, got %d", v.IntVal)}
 		}
 		return nil
 	}
 	var pct int
 	if _, err := fmt.Sscanf(v.StrVal, "%d%%", &pct); err != nil || fmt.Sprintf("%d%%", pct) != v.StrVal || pct < 0 || pct > 100 {
-		return []fieldError{errorAt(path, "%q must be a whole number or a percentage from 0%% to 100%%", v.StrVal)}
+		return []finding{findingAt(path, "%q must be a whole number or a percentage from 0%% to 100%%", v.StrVal)}
 	}
 	return nil
 }
 
-func reservedLabelConflicts(p *v1alpha1.MLPipeline, path string, labels map[string]string) []fieldError {
-	var errs []fieldError
+func reservedLabelConflicts(p *v1alpha1.MLPipeline, path string, labels map[string]string) []finding {
+	var errs []finding
 	reserved := reservedLabels(p)
 	for _, key := range sortedKeys(labels) {
 		if want, ok := reserved[key]; ok && labels[key] != want {
-			errs = append(errs, errorAt(path+"."+key, "is set by the function to %q (the selector and ownership rely on it)", want))
+			errs = append(errs, findingAt(path+"."+key, "is set by the function to %q (the selector and ownership rely on it)", want))
 		}
 	}
 	return errs
 }
 
-func dns1123Label(path, value string) []fieldError {
-	var errs []fieldError
+func dns1123Label(path, value string) []finding {
+	var errs []finding
 	for _, msg := range validation.IsDNS1123Label(value) {
-		errs = append(errs, errorAt(path, "%q is not a DNS-1123 label: %s", value, msg))
+		errs = append(errs, findingAt(path, "%q is not a DNS-1123 label: %s", value, msg))
 	}
 	return errs
 }
 
-func portNumber(path string, port int32, required bool) []fieldError {
+func portNumber(path string, port int32, required bool) []finding {
 	if port == 0 && !required {
 		return nil
 	}
 	if port < 1 || port > 65535 {
-		return []fieldError{errorAt(path, "must be 1 to 65535, got %d", port)}
+		return []finding{findingAt(path, "must be 1 to 65535, got %d", port)}
 	}
 	return nil
 }
 
-func fromFieldErrors(list field.ErrorList) []fieldError {
-	out := make([]fieldError, 0, len(list))
+func fromFieldErrors(list field.ErrorList) []finding {
+	out := make([]finding, 0, len(list))
 	for _, e := range list {
-		out = append(out, errorAt(e.Field, "%s", e.ErrorBody()))
+		out = append(out, findingAt(e.Field, "%s", e.ErrorBody()))
 	}
 	return out
 }

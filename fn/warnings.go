@@ -7,25 +7,25 @@ import (
 )
 
 // warnings are findings only the user can fix; each names the field to set.
-func warnings(p *v1alpha1.MLPipeline, set settings) []fieldError {
+func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 	s := p.Spec
-	var ws []fieldError
+	var ws []finding
 	if ref, err := parseImageRef(s.Image); err == nil {
 		if floating, why := ref.floating(); floating {
-			ws = append(ws, errorAt("spec.image",
+			ws = append(ws, findingAt("spec.image",
 				"%q %s: the image can change under a running Deployment and rollbacks cannot restore it; pin a version tag or a digest", s.Image, why))
 		}
 	}
 	if set.autoscaling && set.minReplicas < 2 {
-		ws = append(ws, errorAt("spec.autoscaling.minReplicas",
+		ws = append(ws, findingAt("spec.autoscaling.minReplicas",
 			"is %d: while load is low a single pod serves everything, and a node drain or crash leaves none; set 2 or more for workers that must stay up", set.minReplicas))
 	}
 	if len(s.Ports) > 0 && s.ReadinessProbe == nil {
-		ws = append(ws, errorAt("spec.readinessProbe",
+		ws = append(ws, findingAt("spec.readinessProbe",
 			"is not set although the container has ports: a Service would send requests to pods that have not loaded their model yet"))
 	}
 	if set.autoscaling && s.Replicas != nil {
-		ws = append(ws, errorAt("spec.replicas",
+		ws = append(ws, findingAt("spec.replicas",
 			"is ignored while autoscaling is enabled: the HPA owns the replica count, and a replicas field would reset it on every sync"))
 	}
 	for _, r := range []struct {
@@ -36,10 +36,10 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []fieldError {
 		{corev1.ResourceEphemeralStorage, "without an ephemeral-storage request and limit, scratch files and logs can fill the node's disk and get pods evicted"},
 	} {
 		if _, ok := s.Resources.Requests[r.name]; !ok {
-			ws = append(ws, errorAt("spec.resources.requests."+string(r.name), "is not set: %s", r.why))
+			ws = append(ws, findingAt("spec.resources.requests."+string(r.name), "is not set: %s", r.why))
 		}
 		if _, ok := s.Resources.Limits[r.name]; !ok {
-			ws = append(ws, errorAt("spec.resources.limits."+string(r.name), "is not set: %s", r.why))
+			ws = append(ws, findingAt("spec.resources.limits."+string(r.name), "is not set: %s", r.why))
 		}
 	}
 	return ws
