@@ -7,8 +7,6 @@
 package main
 
 import (
-	"os"
-
 	_ "k8s.io/api/apps/v1"
 	_ "k8s.io/api/autoscaling/v2"
 	_ "k8s.io/api/core/v1"
@@ -21,13 +19,8 @@ import (
 	_ "k8s.io/apimachinery/pkg/util/validation"
 	_ "k8s.io/utils/ptr"
 	_ "sigs.k8s.io/json"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/bench/nopfn"
 )
 
-func main() {
-	nop := framework.ResourceListProcessorFunc(func(*framework.ResourceList) error { return nil })
-	if err := command.Build(nop, command.StandaloneEnabled, false).Execute(); err != nil {
-		os.Exit(1)
-	}
-}
+func main() { nopfn.Main() }
