@@ -66,11 +66,6 @@ func (o origin) results(severity framework.Severity, errs []finding) framework.R
 	return out
 }
 
-// String names the object as users write it: Kind namespace/name.
-func (o origin) String() string {
-	return fmt.Sprintf("%s %s", o.ref.Kind, ownerKey(o.ref.Namespace, o.ref.Name))
-}
-
 func hasErrors(rs framework.Results) bool {
 	return rs.ExitCode() != 0
 }
