@@ -97,10 +97,6 @@ func (d decoded) touchesInvalid(e finding) bool {
 	return false
 }
 
-func unmarshalStrict(data []byte, v any) ([]error, error) {
-	return sigsjson.UnmarshalStrict(data, v, sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
-}
-
 // locatedError is a decode error with the path as segments: object keys
 // (which may contain dots, like nvidia.com/gpu) and list indexes.
 type locatedError struct {
@@ -212,22 +208,8 @@ func kindWord(t reflect.Type) string {
 // jsonFields maps JSON names to field types, following inlined structs.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		if name == "" && (f.Anonymous || strings.Contains(opts, "inline")) {
-			for k, v := range jsonFields(f.Type) {
-				fields[k] = v
-			}
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		fields[name] = f.Type
+	for name, index := range jsonFieldIndexes(t) {
+		fields[name] = t.FieldByIndex(index).Type
 	}
 	return fields
 }

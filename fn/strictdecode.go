@@ -1,0 +1,162 @@
+package fn
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	sigsjson "sigs.k8s.io/json"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
+
+// apiPackage is the package whose structs unmarshalStrict walks itself.
+var apiPackage = reflect.TypeFor[v1alpha1.MLPipeline]().PkgPath()
+
+// unmarshalStrict decodes data into v as sigs.k8s.io/json's UnmarshalStrict
+// does (case-sensitive names, unknown and duplicate fields reported with
+// their path), returning the strict errors, or the first error that stops
+// decoding.
+//
+// sigs.k8s.io/json, like encoding/json, builds a codec for every type
+// reachable from the one it is given before decoding anything, and an
+// MLPipeline reaches most of core/v1 (volumes, probes, affinity) and
+// autoscaling/v2. So the MLPipeline's own structs are walked here key by
+// key, and each value is decoded by sigs.k8s.io/json into its field's type:
+// only the types a pipeline uses get a codec.
+func unmarshalStrict(data []byte, v any) ([]error, error) {
+	if !json.Valid(data) {
+		// The walk below reads one value at a time; let sigs.k8s.io/json
+		// name what is wrong with the document as a whole.
+		return decodeLeaf(data, reflect.ValueOf(v).Elem(), "")
+	}
+	strictErrs, err := decodeStrict(data, reflect.ValueOf(v).Elem(), "")
+	if err != nil {
+		return nil, err
+	}
+	return dedupeStrictErrors(strictErrs), nil
+}
+
+// maxStrictErrors is sigs.k8s.io/json's cap on reported strict errors.
+const maxStrictErrors = 100
+
+// dedupeStrictErrors keeps the first report of each field, up to the cap,
+// as sigs.k8s.io/json does for one document.
+func dedupeStrictErrors(errs []error) []error {
+	seen := map[string]bool{}
+	var kept []error
+	for _, e := range errs {
+		if len(kept) == maxStrictErrors {
+			break
+		}
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
+func decodeStrict(data []byte, v reflect.Value, path string) ([]error, error) {
+	t := v.Type()
+	if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Elem().PkgPath() == apiPackage {
+		if isJSONNull(data) {
+			v.SetZero()
+			return nil, nil
+		}
+		if v.IsNil() {
+			v.Set(reflect.New(t.Elem()))
+		}
+		return decodeStrict(data, v.Elem(), path)
+	}
+	if t.Kind() != reflect.Struct || t.PkgPath() != apiPackage || !isJSONObject(data) {
+		return decodeLeaf(data, v, path)
+	}
+	fields := jsonFieldIndexes(t)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // the opening '{'
+		return nil, err
+	}
+	var strictErrs []error
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, err
+		}
+		index, known := fields[key]
+		if !known {
+			strictErrs = append(strictErrs, fmt.Errorf("unknown field %q", join(path, key)))
+			continue
+		}
+		if seen[key] {
+			strictErrs = append(strictErrs, fmt.Errorf("duplicate field %q", join(path, key)))
+		}
+		seen[key] = true
+		errs, err := decodeStrict(value, v.FieldByIndex(index), join(path, key))
+		if err != nil {
+			return nil, err
+		}
+		strictErrs = append(strictErrs, errs...)
+	}
+	return strictErrs, nil
+}
+
+// decodeLeaf decodes a value of a type from outside the API package with
+// sigs.k8s.io/json, and puts path in front of the paths in its errors.
+func decodeLeaf(data []byte, v reflect.Value, path string) ([]error, error) {
+	strictErrs, err := sigsjson.UnmarshalStrict(data, v.Addr().Interface(),
+		sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
+	if err != nil || path == "" {
+		return strictErrs, err
+	}
+	for i, se := range strictErrs {
+		if m := strictFieldError().FindStringSubmatch(se.Error()); m != nil {
+			sep := "."
+			if strings.HasPrefix(m[2], "[") {
+				sep = ""
+			}
+			strictErrs[i] = fmt.Errorf("%s field %q", m[1], path+sep+m[2])
+		}
+	}
+	return strictErrs, nil
+}
+
+func isJSONNull(data []byte) bool { return string(bytes.TrimSpace(data)) == "null" }
+
+func isJSONObject(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	return len(data) > 0 && data[0] == '{'
+}
+
+// jsonFieldIndexes maps the JSON names of t's fields to their indexes,
+// following inlined embedded structs.
+func jsonFieldIndexes(t reflect.Type) map[string][]int {
+	fields := map[string][]int{}
+	var collect func(t reflect.Type, prefix []int)
+	collect = func(t reflect.Type, prefix []int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			index := append(append([]int(nil), prefix...), i)
+			switch {
+			case name == "-" || !f.IsExported():
+			case name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
+				collect(f.Type, index)
+			case name == "":
+				fields[f.Name] = index
+			default:
+				fields[name] = index
+			}
+		}
+	}
+	collect(t, nil)
+	return fields
+}
