@@ -107,42 +107,72 @@ var (
 )
 
 func implementsMarshaler(t reflect.Type) bool {
-	return t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType) ||
-		reflect.PointerTo(t).Implements(jsonMarshalerType) || reflect.PointerTo(t).Implements(textMarshalerType)
+	return selfEncodingOf(t) != encodesNot
+}
+
+// selfEncoding is how values of a type encode themselves, if they do.
+type selfEncoding uint8
+
+const (
+	encodesNot selfEncoding = iota
+	encodesJSON
+	encodesJSONThroughPointer
+	encodesText
+	encodesTextThroughPointer
+)
+
+var selfEncodingCache sync.Map // reflect.Type -> selfEncoding
+
+// selfEncodingOf follows encoding/json's precedence: MarshalJSON before
+// MarshalText, the value's own methods before its pointer's. Asking
+// reflect is slow, so the answer is kept per type.
+func selfEncodingOf(t reflect.Type) selfEncoding {
+	if cached, ok := selfEncodingCache.Load(t); ok {
+		return cached.(selfEncoding)
+	}
+	e := encodesNot
+	switch {
+	// A pointer's methods are its element's; the walk reaches the element
+	// addressable, and asks there.
+	case t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer:
+	case t.Implements(jsonMarshalerType):
+		e = encodesJSON
+	case t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonMarshalerType):
+		e = encodesJSONThroughPointer
+	case t.Implements(textMarshalerType):
+		e = encodesText
+	case t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(textMarshalerType):
+		e = encodesTextThroughPointer
+	}
+	selfEncodingCache.Store(t, e)
+	return e
 }
 
 // marshalerNode encodes values that encode themselves (quantities,
-// int-or-string, times) as encoding/json does: through MarshalJSON, else
-// MarshalText, taking pointer methods only on addressable values.
+// int-or-string, times) as encoding/json does; pointer methods count only
+// on addressable values.
 func marshalerNode(v reflect.Value) (*yaml.Node, bool, error) {
-	t := v.Type()
-	if t.Kind() == reflect.Pointer && v.IsNil() &&
-		(t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType)) {
-		return nullNode(), true, nil
-	}
 	m := v
-	switch {
-	case t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType):
-	case t.Kind() != reflect.Pointer && v.CanAddr() &&
-		(reflect.PointerTo(t).Implements(jsonMarshalerType) || reflect.PointerTo(t).Implements(textMarshalerType)):
+	switch selfEncodingOf(v.Type()) {
+	case encodesNot:
+		return nil, false, nil
+	case encodesJSONThroughPointer, encodesTextThroughPointer:
+		if !v.CanAddr() {
+			return nil, false, nil
+		}
 		m = v.Addr()
-	default:
-		return nil, false, nil
-	}
-	if t.Kind() == reflect.Interface {
-		return nil, false, nil
 	}
 	if jm, ok := m.Interface().(json.Marshaler); ok {
 		b, err := jm.MarshalJSON()
 		if err != nil {
-			return nil, true, fmt.Errorf("marshalling %s: %w", t, err)
+			return nil, true, fmt.Errorf("marshalling %s: %w", v.Type(), err)
 		}
 		n, err := jsonBytesToNode(b)
 		return n, true, err
 	}
 	text, err := m.Interface().(encoding.TextMarshaler).MarshalText()
 	if err != nil {
-		return nil, true, fmt.Errorf("marshalling %s: %w", t, err)
+		return nil, true, fmt.Errorf("marshalling %s: %w", v.Type(), err)
 	}
 	return stringNode(string(text)), true, nil
 }

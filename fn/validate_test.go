@@ -36,7 +36,10 @@ func TestParseImageRef(t *testing.T) {
 		{"nginx:1 ", false, false},
 		{"nginx@sha256:abc", false, false},
 		{"-nginx:1", false, false},
+		{"nginx:" + strings.Repeat("t", 128), true, false},
 		{"nginx:" + strings.Repeat("t", 129), false, false},
+		{"nginx@sha256:" + strings.Repeat("0", 32), true, false},
+		{"nginx@sha256:" + strings.Repeat("0", 31), false, false},
 		{strings.Repeat("a", 256) + ":1", false, false},
 	} {
 		ref, err := parseImageRef(tc.ref)
