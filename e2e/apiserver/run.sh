@@ -39,17 +39,20 @@ need() { # need COMMAND DEBIAN_PACKAGE
 need openssl openssl
 need curl curl
 need jq jq
-command -v kubectl >/dev/null 2>&1 || die "kubectl not found (this machine kind ships it)"
 [[ -x "$fn" ]] || die "$fn not found: run 'make build' (or 'make e2e-apiserver')"
 
 log "installing pinned kustomize (make bin/kustomize)"
 make -s -C "$root" bin/kustomize >&2
 
-log "getting kube-apiserver and etcd (cached build; first time ~8 min)"
-bins="$("$root/hack/k8s-binaries/build.sh" kube-apiserver etcd)"
+log "getting kube-apiserver, kubectl and etcd (cached build; first time ~10 min)"
+bins="$("$root/hack/k8s-binaries/build.sh" kube-apiserver kubectl etcd)"
 apiserver_bin="$(sed -n 's/^kube-apiserver=//p' <<<"$bins")"
+kubectl_bin="$(sed -n 's/^kubectl=//p' <<<"$bins")"
 etcd_bin="$(sed -n 's/^etcd=//p' <<<"$bins")"
-[[ -x "$apiserver_bin" && -x "$etcd_bin" ]] || die "build.sh gave no binaries: $bins"
+[[ -x "$apiserver_bin" && -x "$kubectl_bin" && -x "$etcd_bin" ]] || die "build.sh gave no binaries: $bins"
+# The server's own kubectl release, not whatever kubectl the machine has:
+# kubectl is supported only within one minor version of the server.
+PATH="$(dirname "$kubectl_bin"):$PATH"
 
 # -------------------------------------------------------------- start servers
 rm -rf "$out"
@@ -183,7 +186,13 @@ export KUBECONFIG="$tmp/kubeconfig" KUBECACHEDIR="$tmp/kubecache"
 kc() { kubectl --request-timeout=60s "$@"; }
 
 wait_for kube-apiserver "$apiserver_pid" 120 kc get --raw /readyz
-log "kube-apiserver $(kc get --raw /version | jq -r .gitVersion) ready"
+server_version="$(kc get --raw /version | jq -r .gitVersion)"
+client_version="$(kubectl version --client -o json | jq -r .clientVersion.gitVersion)"
+log "kube-apiserver $server_version ready; kubectl $client_version"
+minor_of() { local v="${1#v1.}"; echo "${v%%.*}"; }
+skew=$(($(minor_of "$client_version") - $(minor_of "$server_version")))
+((skew >= -1 && skew <= 1)) ||
+  die "kubectl $client_version is outside the supported skew (one minor version) of kube-apiserver $server_version"
 
 # ------------------------------------------------------------------ the check
 # new_namespace NAME: a namespace where Pod Security "restricted" is enforced

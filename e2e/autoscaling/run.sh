@@ -57,20 +57,23 @@ die() {
   exit 1
 }
 
-for tool in go kubectl awk timeout; do
+for tool in go awk timeout; do
   command -v "$tool" >/dev/null || die "$tool not found on PATH"
 done
 [[ -x "$FN" ]] || die "$FN not found: run 'make e2e-autoscaling' (it builds it first)"
 
 # ---- binaries (built once, cached outside the repo by version) ----
 log "control-plane binaries (hack/k8s-binaries/build.sh; first time ~10 min)"
-k8s_bins="$("$ROOT/hack/k8s-binaries/build.sh" kube-apiserver kube-controller-manager kube-scheduler etcd)"
+k8s_bins="$("$ROOT/hack/k8s-binaries/build.sh" kube-apiserver kube-controller-manager kube-scheduler kubectl etcd)"
 log "kwok, kwokctl, metrics-server (install.sh; first time ~6 min)"
 tools="$("$HERE/install.sh")"
 path_of() { sed -n "s|^$1=||p" <<<"$k8s_bins"$'\n'"$tools"; }
 KWOKCTL="$(path_of kwokctl)"
 KWOK_SRC="$(path_of kwok-src)"
 MS_SRC="$(path_of metrics-server-src)"
+# kubectl from the server's own release: the machine's kubectl may be outside
+# the one-minor-version skew kubectl supports.
+PATH="$(dirname "$(path_of kubectl)"):$PATH"
 
 # ---- cluster lifecycle ----
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mlpipeline-autoscaling.XXXXXX")"
