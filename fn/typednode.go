@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -83,7 +84,8 @@ func typedToNode(v reflect.Value) (*yaml.Node, error) {
 		}
 		return n, nil
 	case reflect.String:
-		if t == reflect.TypeFor[json.Number]() {
+		// encoding/json checks json.Number and replaces invalid UTF-8.
+		if t == reflect.TypeFor[json.Number]() || !utf8.ValidString(v.String()) {
 			return viaJSON(v)
 		}
 		return stringNode(v.String()), nil

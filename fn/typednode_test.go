@@ -124,6 +124,7 @@ func TestTypedToNodeEdgeCases(t *testing.T) {
 			IntKeys: map[int]string{2: "b", 10: "a"}, Any: 1.25,
 		},
 		"nil embedded pointer": &noConflict{},
+		"invalid UTF-8":        &noConflict{embeddedName: embeddedName{Name: "a\xffb\xfe\xfd"}},
 		"not addressable":      noConflict{Any: corev1.ResourceList{"cpu": {}}},
 	} {
 		t.Run(name, func(t *testing.T) {
