@@ -5,21 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"strings"
-	"sync"
 
 	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 )
-
-// strictFieldError matches sigs.k8s.io/json's strict errors, which carry the
-// full path of the offending field.
-var strictFieldError = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(unknown|duplicate) field "(.*)"$`)
-})
 
 // decoded is one MLPipeline as far as it could be decoded.
 type decoded struct {
@@ -75,10 +67,13 @@ func decodePipeline(node *yaml.RNode) decoded {
 	return d
 }
 
+// addStrictErrors reports unknown and duplicate fields at their paths.
 func (d *decoded) addStrictErrors(strictErrs []error) {
 	for _, se := range strictErrs {
-		if m := strictFieldError().FindStringSubmatch(se.Error()); m != nil {
-			d.errs = append(d.errs, findingAt(m[2], "%s field", m[1]))
+		var fe sigsjson.FieldError
+		if errors.As(se, &fe) {
+			problem, _, _ := strings.Cut(fe.Error(), ` "`)
+			d.errs = append(d.errs, findingAt(fe.FieldPath(), "%s", problem))
 		} else {
 			d.errs = append(d.errs, findingAt("", "%v", se))
 		}

@@ -3,8 +3,8 @@ package fn
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	sigsjson "sigs.k8s.io/json"
@@ -16,9 +16,11 @@ import (
 var apiPackage = reflect.TypeFor[v1alpha1.MLPipeline]().PkgPath()
 
 // unmarshalStrict decodes data into v as sigs.k8s.io/json's UnmarshalStrict
-// does (case-sensitive names, unknown and duplicate fields reported with
-// their path), returning the strict errors, or the first error that stops
-// decoding.
+// does: case-sensitive names, and unknown and duplicate fields reported as
+// sigsjson.FieldErrors with their path, in the same order, deduplicated and
+// capped the same way. It fails exactly when sigs.k8s.io/json fails, though
+// not always with the same message: decodePipeline locates the bad values
+// itself.
 //
 // sigs.k8s.io/json, like encoding/json, builds a codec for every type
 // reachable from the one it is given before decoding anything, and an
@@ -42,8 +44,8 @@ func unmarshalStrict(data []byte, v any) ([]error, error) {
 // maxStrictErrors is sigs.k8s.io/json's cap on reported strict errors.
 const maxStrictErrors = 100
 
-// dedupeStrictErrors keeps the first report of each field, up to the cap,
-// as sigs.k8s.io/json does for one document.
+// dedupeStrictErrors keeps the first report of each problem with each
+// field, up to the cap, as sigs.k8s.io/json does for one document.
 func dedupeStrictErrors(errs []error) []error {
 	seen := map[string]bool{}
 	var kept []error
@@ -93,11 +95,11 @@ func decodeStrict(data []byte, v reflect.Value, path string) ([]error, error) {
 		}
 		index, known := fields[key]
 		if !known {
-			strictErrs = append(strictErrs, fmt.Errorf("unknown field %q", join(path, key)))
+			strictErrs = append(strictErrs, &fieldProblem{problem: unknownField, path: join(path, key)})
 			continue
 		}
 		if seen[key] {
-			strictErrs = append(strictErrs, fmt.Errorf("duplicate field %q", join(path, key)))
+			strictErrs = append(strictErrs, &fieldProblem{problem: duplicateField, path: join(path, key)})
 		}
 		seen[key] = true
 		errs, err := decodeStrict(value, v.FieldByIndex(index), join(path, key))
@@ -109,25 +111,49 @@ func decodeStrict(data []byte, v reflect.Value, path string) ([]error, error) {
 	return strictErrs, nil
 }
 
-// decodeLeaf decodes a value of a type from outside the API package with
-// sigs.k8s.io/json, and puts path in front of the paths in its errors.
+// decodeLeaf decodes a value with sigs.k8s.io/json: a value of a type from
+// outside the API package, an API struct given something other than an
+// object, or a whole document that is not valid JSON. The paths in its
+// strict errors are relative to the value, so path is put in front.
 func decodeLeaf(data []byte, v reflect.Value, path string) ([]error, error) {
 	strictErrs, err := sigsjson.UnmarshalStrict(data, v.Addr().Interface(),
 		sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
 	if err != nil || path == "" {
 		return strictErrs, err
 	}
-	for i, se := range strictErrs {
-		if m := strictFieldError().FindStringSubmatch(se.Error()); m != nil {
-			sep := "."
-			if strings.HasPrefix(m[2], "[") {
-				sep = ""
-			}
-			strictErrs[i] = fmt.Errorf("%s field %q", m[1], path+sep+m[2])
+	// A list's errors start with an index ("[0].name"), a map's or a
+	// struct's with a key, which may itself start with "[".
+	sep := "."
+	if t := v.Type(); t.Kind() == reflect.Slice || t.Kind() == reflect.Array ||
+		(t.Kind() == reflect.Pointer && (t.Elem().Kind() == reflect.Slice || t.Elem().Kind() == reflect.Array)) {
+		sep = ""
+	}
+	for _, se := range strictErrs {
+		if fe, ok := se.(sigsjson.FieldError); ok {
+			fe.SetFieldPath(path + sep + fe.FieldPath())
 		}
 	}
 	return strictErrs, nil
 }
+
+// The two problems strict decoding reports, worded as sigs.k8s.io/json
+// words them.
+const (
+	unknownField   = "unknown field"
+	duplicateField = "duplicate field"
+)
+
+// fieldProblem is a strict error found while walking the API package's own
+// structs, a sigsjson.FieldError like those sigs.k8s.io/json returns.
+type fieldProblem struct {
+	problem, path string
+}
+
+var _ sigsjson.FieldError = (*fieldProblem)(nil)
+
+func (e *fieldProblem) Error() string            { return e.problem + " " + strconv.Quote(e.path) }
+func (e *fieldProblem) FieldPath() string        { return e.path }
+func (e *fieldProblem) SetFieldPath(path string) { e.path = path }
 
 func isJSONNull(data []byte) bool { return string(bytes.TrimSpace(data)) == "null" }
 

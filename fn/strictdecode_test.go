@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -29,6 +30,8 @@ var strictDecodeCases = []string{
 	`{"spec":{"autoscaling":[1]}}`,
 	`{"spec":{"replicas":1.5,"unknown":true}}`,
 	`{"metadata":[],"spec":{"image":"i"}}`,
+	`{"spec":{"nodeSelector":{"[x":"a","[x":"b"},"resources":{"[y":1}}}`,
+	`{"spec":{"resources":{"a\"b":1},"podLabels":{"a\\b":"x","a\\b":"y"},"tolerations":[{"k":1}]}}`,
 }
 
 // TestUnmarshalStrictMatchesSigsJSON checks that walking the MLPipeline's
@@ -60,6 +63,12 @@ func checkUnmarshalStrict(t *testing.T, data []byte) {
 	}
 	if g, w := fmt.Sprint(gotStrict), fmt.Sprint(wantStrict); g != w {
 		t.Errorf("strict errors:\n got %s\nwant %s", g, w)
+	}
+	for i := range min(len(gotStrict), len(wantStrict)) {
+		var got, want sigsjson.FieldError
+		if !errors.As(gotStrict[i], &got) || !errors.As(wantStrict[i], &want) || got.FieldPath() != want.FieldPath() {
+			t.Errorf("strict error %d: got %#v, want %#v with the same FieldPath", i, gotStrict[i], wantStrict[i])
+		}
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("decoded value:\n got %+v\nwant %+v", got, want)

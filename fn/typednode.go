@@ -6,11 +6,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -24,24 +27,43 @@ import (
 // PodSpec graph (every volume source, probe and security type), which cost
 // more than everything else the function does for a small ResourceList. This
 // walk looks at struct fields one level at a time, so an empty
-// []corev1.Volume costs nothing. What it does not handle the same way as
-// encoding/json (conflicting embedded field names, the ",string" option) it
-// hands to encoding/json, and TestTypedToNodeMatchesEncodingJSON checks the
-// two agree on randomly filled API objects.
+// []corev1.Volume costs nothing. The rare cases it does not mirror itself
+// (fields whose names collide, the ",string" option, floats, non-string map
+// keys, interface types that encode themselves, invalid UTF-8) it hands to
+// encoding/json. TestTypedToNodeMatchesEncodingJSON checks the two agree on
+// randomly filled API objects, TestTypedToNodeEdgeCases on each such case.
 func typedToNode(v reflect.Value) (*yaml.Node, error) {
+	return walkValue(v, 0)
+}
+
+// maxWalkDepth turns a cycle of pointers, which encoding/json reports as an
+// error, into an error instead of a stack overflow.
+const maxWalkDepth = 1000
+
+func walkValue(v reflect.Value, depth int) (*yaml.Node, error) {
 	if !v.IsValid() {
 		return nullNode(), nil
 	}
+	if depth > maxWalkDepth {
+		return nil, fmt.Errorf("nested more than %d levels deep (a cycle?)", maxWalkDepth)
+	}
+	depth++
 	t := v.Type()
 	if n, ok, err := marshalerNode(v); ok {
 		return n, err
 	}
 	switch t.Kind() {
-	case reflect.Pointer, reflect.Interface:
+	case reflect.Interface:
+		if selfEncodingOf(t) != 0 {
+			// Such an interface's method is called even on a nil pointer.
+			return viaJSON(v)
+		}
+		fallthrough
+	case reflect.Pointer:
 		if v.IsNil() {
 			return nullNode(), nil
 		}
-		return typedToNode(v.Elem())
+		return walkValue(v.Elem(), depth)
 	case reflect.Struct:
 		fields, ok := structFields(t)
 		if !ok {
@@ -53,7 +75,7 @@ func typedToNode(v reflect.Value) (*yaml.Node, error) {
 			if !ok || f.omit(fv) {
 				continue
 			}
-			value, err := typedToNode(fv)
+			value, err := walkValue(fv, depth)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", f.name, err)
 			}
@@ -64,19 +86,19 @@ func typedToNode(v reflect.Value) (*yaml.Node, error) {
 		if v.IsNil() {
 			return nullNode(), nil
 		}
-		return mapNode(v)
+		return mapNode(v, depth)
 	case reflect.Slice:
 		if v.IsNil() {
 			return nullNode(), nil
 		}
-		if t.Elem().Kind() == reflect.Uint8 && !implementsMarshaler(t.Elem()) {
+		if t.Elem().Kind() == reflect.Uint8 && selfEncodingOf(t.Elem()) == 0 {
 			return stringNode(base64.StdEncoding.EncodeToString(v.Bytes())), nil
 		}
 		fallthrough
 	case reflect.Array:
 		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq, Content: make([]*yaml.Node, 0, v.Len())}
 		for i := range v.Len() {
-			item, err := typedToNode(v.Index(i))
+			item, err := walkValue(v.Index(i), depth)
 			if err != nil {
 				return nil, fmt.Errorf("[%d]: %w", i, err)
 			}
@@ -84,16 +106,18 @@ func typedToNode(v reflect.Value) (*yaml.Node, error) {
 		}
 		return n, nil
 	case reflect.String:
-		// encoding/json checks json.Number and replaces invalid UTF-8.
-		if t == reflect.TypeFor[json.Number]() || !utf8.ValidString(v.String()) {
+		if t == reflect.TypeFor[json.Number]() {
 			return viaJSON(v)
 		}
-		return stringNode(v.String()), nil
+		return textNode(v.String())
 	case reflect.Bool:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(v.Bool())}, nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.FormatInt(v.Int(), 10)}, nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if v.Uint() > math.MaxInt64 {
+			return viaJSON(v) // tagged as jsonValueToNode tags numbers beyond int64
+		}
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.FormatUint(v.Uint(), 10)}, nil
 	case reflect.Float32, reflect.Float64:
 		// encoding/json's text for floats; a whole number becomes an int.
@@ -108,110 +132,151 @@ var (
 	isZeroerType      = reflect.TypeFor[interface{ IsZero() bool }]()
 )
 
-func implementsMarshaler(t reflect.Type) bool {
-	return selfEncodingOf(t) != encodesNot
-}
-
-// selfEncoding is how values of a type encode themselves, if they do.
+// selfEncoding says which of the methods encoding/json looks for a type
+// has: MarshalJSON or MarshalText, on the value or only on its pointer.
 type selfEncoding uint8
 
 const (
-	encodesNot selfEncoding = iota
-	encodesJSON
-	encodesJSONThroughPointer
-	encodesText
-	encodesTextThroughPointer
+	jsonOnValue selfEncoding = 1 << iota
+	jsonOnPointer
+	textOnValue
+	textOnPointer
 )
 
 var selfEncodingCache sync.Map // reflect.Type -> selfEncoding
 
-// selfEncodingOf follows encoding/json's precedence: MarshalJSON before
-// MarshalText, the value's own methods before its pointer's. Asking
-// reflect is slow, so the answer is kept per type.
+// selfEncodingOf asks reflect once per type: it is slow, and the answer
+// does not change.
 func selfEncodingOf(t reflect.Type) selfEncoding {
 	if cached, ok := selfEncodingCache.Load(t); ok {
 		return cached.(selfEncoding)
 	}
-	e := encodesNot
-	switch {
-	// A pointer's methods are its element's; the walk reaches the element
-	// addressable, and asks there.
-	case t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer:
-	case t.Implements(jsonMarshalerType):
-		e = encodesJSON
-	case t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonMarshalerType):
-		e = encodesJSONThroughPointer
-	case t.Implements(textMarshalerType):
-		e = encodesText
-	case t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(textMarshalerType):
-		e = encodesTextThroughPointer
+	var e selfEncoding
+	if t.Implements(jsonMarshalerType) {
+		e |= jsonOnValue
+	}
+	if t.Implements(textMarshalerType) {
+		e |= textOnValue
+	}
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+		p := reflect.PointerTo(t)
+		if p.Implements(jsonMarshalerType) {
+			e |= jsonOnPointer
+		}
+		if p.Implements(textMarshalerType) {
+			e |= textOnPointer
+		}
 	}
 	selfEncodingCache.Store(t, e)
 	return e
 }
 
 // marshalerNode encodes values that encode themselves (quantities,
-// int-or-string, times) as encoding/json does; pointer methods count only
-// on addressable values.
+// int-or-string, times) as encoding/json does: MarshalJSON before
+// MarshalText, a pointer's methods only on addressable values. Pointers and
+// interfaces are left to the walk, which reaches their element addressable
+// and asks there.
 func marshalerNode(v reflect.Value) (*yaml.Node, bool, error) {
-	m := v
-	switch selfEncodingOf(v.Type()) {
-	case encodesNot:
+	t := v.Type()
+	if t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface {
 		return nil, false, nil
-	case encodesJSONThroughPointer, encodesTextThroughPointer:
-		if !v.CanAddr() {
-			return nil, false, nil
-		}
-		m = v.Addr()
 	}
-	if jm, ok := m.Interface().(json.Marshaler); ok {
+	e := selfEncodingOf(t)
+	addressable := v.CanAddr()
+	var m any
+	switch {
+	case e&jsonOnPointer != 0 && addressable:
+		m = v.Addr().Interface()
+	case e&jsonOnValue != 0:
+		m = v.Interface()
+	case e&textOnPointer != 0 && addressable:
+		m = v.Addr().Interface()
+	case e&textOnValue != 0:
+		m = v.Interface()
+	default:
+		return nil, false, nil
+	}
+	if jm, ok := m.(json.Marshaler); ok {
 		b, err := jm.MarshalJSON()
 		if err != nil {
-			return nil, true, fmt.Errorf("marshalling %s: %w", v.Type(), err)
+			return nil, true, fmt.Errorf("marshalling %s: %w", t, err)
 		}
 		n, err := jsonBytesToNode(b)
-		return n, true, err
+		if err != nil {
+			return nil, true, fmt.Errorf("marshalling %s: invalid JSON: %w", t, err)
+		}
+		return n, true, nil
 	}
-	text, err := m.Interface().(encoding.TextMarshaler).MarshalText()
+	text, err := m.(encoding.TextMarshaler).MarshalText()
 	if err != nil {
-		return nil, true, fmt.Errorf("marshalling %s: %w", v.Type(), err)
+		return nil, true, fmt.Errorf("marshalling %s: %w", t, err)
 	}
-	return stringNode(string(text)), true, nil
+	n, err := textNode(string(text))
+	return n, true, err
 }
 
 // mapNode writes a map with its keys sorted, as encoding/json does.
-func mapNode(v reflect.Value) (*yaml.Node, error) {
-	kt := v.Type().Key()
-	if kt.Kind() != reflect.String || implementsMarshaler(kt) {
+func mapNode(v reflect.Value, depth int) (*yaml.Node, error) {
+	if v.Type().Key().Kind() != reflect.String {
 		return viaJSON(v)
 	}
 	keys := v.MapKeys()
 	slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
 	n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: make([]*yaml.Node, 0, 2*len(keys))}
 	for _, k := range keys {
-		value, err := typedToNode(v.MapIndex(k))
+		key, err := textNode(k.String())
+		if err != nil {
+			return nil, err
+		}
+		value, err := walkValue(v.MapIndex(k), depth)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k.String(), err)
 		}
-		n.Content = append(n.Content, stringNode(k.String()), value)
+		n.Content = append(n.Content, key, value)
 	}
 	return n, nil
 }
 
 // viaJSON encodes one value with encoding/json, for the cases the walk
-// leaves to it.
+// leaves to it; from its address when it has one, so that methods on the
+// pointer count as they would have.
 func viaJSON(v reflect.Value) (*yaml.Node, error) {
-	b, err := json.Marshal(v.Interface())
+	x := v.Interface()
+	if v.CanAddr() {
+		x = v.Addr().Interface()
+	}
+	b, err := json.Marshal(x)
 	if err != nil {
 		return nil, err
 	}
 	return jsonBytesToNode(b)
 }
 
+// jsonBytesToNode reads exactly one JSON value.
 func jsonBytesToNode(b []byte) (*yaml.Node, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	return jsonValueToNode(dec)
+	n, err := jsonValueToNode(dec)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("data after the JSON value")
+	}
+	return n, nil
+}
+
+// textNode is a string node; invalid UTF-8 goes through encoding/json,
+// which replaces each bad byte.
+func textNode(s string) (*yaml.Node, error) {
+	if utf8.ValidString(s) {
+		return stringNode(s), nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	return jsonBytesToNode(b)
 }
 
 func stringNode(s string) *yaml.Node {
@@ -253,6 +318,9 @@ func isEmptyValue(v reflect.Value) bool {
 func isZeroValue(v reflect.Value) bool {
 	t := v.Type()
 	switch {
+	case t.Kind() == reflect.Interface && t.Implements(isZeroerType):
+		return v.IsNil() || (v.Elem().Kind() == reflect.Pointer && v.Elem().IsNil()) ||
+			v.Interface().(interface{ IsZero() bool }).IsZero()
 	case t.Kind() == reflect.Pointer && t.Implements(isZeroerType):
 		return v.IsNil() || v.Interface().(interface{ IsZero() bool }).IsZero()
 	case t.Implements(isZeroerType):
@@ -283,15 +351,22 @@ func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
 	return v, true
 }
 
-var structFieldCache sync.Map // reflect.Type -> []encodedField, or nil when left to encoding/json
+// walkedStruct is a struct's fields, or walk false when the struct is left
+// to encoding/json.
+type walkedStruct struct {
+	fields []encodedField
+	walk   bool
+}
+
+var structFieldCache sync.Map // reflect.Type -> walkedStruct
 
 // structFields lists t's JSON fields in encoding/json's order. It reports
-// false when two fields claim one name: encoding/json's rules for which one
-// wins are left to encoding/json.
+// false when two fields claim one name (encoding/json's rules for which one
+// wins are left to encoding/json), or for the ",string" option.
 func structFields(t reflect.Type) ([]encodedField, bool) {
 	if cached, ok := structFieldCache.Load(t); ok {
-		fields := cached.([]encodedField)
-		return fields, fields != nil
+		w := cached.(walkedStruct)
+		return w.fields, w.walk
 	}
 	fields, ok := collectFields(t, nil, map[reflect.Type]bool{})
 	if ok {
@@ -304,10 +379,7 @@ func structFields(t reflect.Type) ([]encodedField, bool) {
 			seen[f.name] = true
 		}
 	}
-	if !ok {
-		fields = nil
-	}
-	structFieldCache.Store(t, fields)
+	structFieldCache.Store(t, walkedStruct{fields: fields, walk: ok})
 	return fields, ok
 }
 
@@ -325,13 +397,16 @@ func collectFields(t reflect.Type, prefix []int, visiting map[reflect.Type]bool)
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
+		if !isValidFieldName(name) {
+			name = "" // as encoding/json: the Go name, or flattened
+		}
 		index := append(append([]int(nil), prefix...), i)
 		if sf.Anonymous {
 			ft := sf.Type
 			if ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
-			if !sf.IsExported() && (sf.Type.Kind() == reflect.Pointer || ft.Kind() != reflect.Struct) {
+			if !sf.IsExported() && ft.Kind() != reflect.Struct {
 				continue
 			}
 			if name == "" && ft.Kind() == reflect.Struct {
@@ -357,6 +432,20 @@ func collectFields(t reflect.Type, prefix []int, visiting map[reflect.Type]bool)
 		})
 	}
 	return fields, true
+}
+
+// isValidFieldName is encoding/json's rule for a name in a tag: letters,
+// digits and punctuation other than quotes and backslashes.
+func isValidFieldName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", r) {
+			return false
+		}
+	}
+	return true
 }
 
 func hasOption(opts, option string) bool {

@@ -2,6 +2,7 @@ package fn
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -111,7 +112,37 @@ type noConflict struct {
 	Any     any            `json:"any"`
 }
 
+// Types whose methods and tags exercise encoding/json's less common rules.
+type (
+	// Two embedded fields named N hide each other.
+	firstN  struct{ N int }
+	secondN struct{ N int }
+	innerX  struct {
+		X int `json:"x"`
+	}
+	unexportedPtr struct{ *innerX }
+	pointerJSON   struct{ A int }
+	jsonAndText   struct{ A int }
+	nilReceiver   struct{}
+	badText       struct{}
+	zeroer        interface{ IsZero() bool }
+	zeroIfUnset   struct{ n int }
+)
+
+func (*pointerJSON) MarshalJSON() ([]byte, error) { return []byte(`"pointer json"`), nil }
+func (*jsonAndText) MarshalJSON() ([]byte, error) { return []byte(`"json"`), nil }
+func (jsonAndText) MarshalText() ([]byte, error)  { return []byte("text"), nil }
+func (*nilReceiver) MarshalJSON() ([]byte, error) { return []byte(`"called on nil"`), nil }
+func (badText) MarshalText() ([]byte, error)      { return []byte("a\xffb"), nil }
+func (z *zeroIfUnset) IsZero() bool               { return z.n == 0 }
+
+type cycle struct {
+	Next *cycle `json:"next,omitempty"`
+}
+
 func TestTypedToNodeEdgeCases(t *testing.T) {
+	loop := &cycle{}
+	loop.Next = loop
 	for name, obj := range map[string]any{
 		"conflicting names, string option": &walkCases{
 			noConflict: noConflict{embeddedName: embeddedName{Name: "a"}, Bytes: []byte("hi"), Float: 1.5e-9, Whole: 3,
@@ -123,14 +154,62 @@ func TestTypedToNodeEdgeCases(t *testing.T) {
 			Bytes: []byte{0, 1, 2}, Float: 1e21, Whole: 2, Set: corev1.Probe{InitialDelaySeconds: 1},
 			IntKeys: map[int]string{2: "b", 10: "a"}, Any: 1.25,
 		},
-		"nil embedded pointer": &noConflict{},
-		"invalid UTF-8":        &noConflict{embeddedName: embeddedName{Name: "a\xffb\xfe\xfd"}},
-		"not addressable":      noConflict{Any: corev1.ResourceList{"cpu": {}}},
+		"nil embedded pointer":                    &noConflict{},
+		"invalid UTF-8":                           &noConflict{embeddedName: embeddedName{Name: "a\xffb\xfe\xfd"}},
+		"not addressable":                         noConflict{Any: corev1.ResourceList{"cpu": {}}},
+		"uint64 beyond int64":                     &struct{ U uint64 }{math.MaxUint64},
+		"unexported embedded pointer to a struct": &unexportedPtr{&innerX{X: 1}},
+		"fallback keeps pointer methods": &struct {
+			firstN
+			secondN
+			P pointerJSON `json:"p"`
+		}{},
+		"pointer MarshalJSON, value MarshalText, not addressable": map[string]jsonAndText{"k": {}},
+		"pointer MarshalJSON, value MarshalText, addressable":     &struct{ V jsonAndText }{},
+		"Marshaler interface holding a nil pointer": &struct {
+			M json.Marshaler `json:"m"`
+		}{M: (*nilReceiver)(nil)},
+		"MarshalText with invalid UTF-8": &struct{ T badText }{},
+		"map key with invalid UTF-8":     map[string]int{"a\xffb": 1},
+		"omitzero on a nil interface": &struct {
+			Z zeroer `json:"z,omitzero"`
+			K int
+		}{K: 1},
+		"omitzero on an interface holding a nil pointer": &struct {
+			Z zeroer `json:"z,omitzero"`
+			K int
+		}{Z: (*zeroIfUnset)(nil)},
+		"invalid tag names": &struct {
+			A      int `json:"a'b"`
+			innerX `json:"in'valid"`
+		}{A: 1, innerX: innerX{X: 2}},
+		"raw JSON with data after the value": &struct{ R json.RawMessage }{json.RawMessage(`{"a":1} {"b":2}`)},
+		"a cycle":                            loop,
 	} {
 		t.Run(name, func(t *testing.T) {
-			if want, got := encodeWithJSON(t, obj), encodeWithWalk(t, obj); got != want {
+			want, wantErr := encodeWithJSONOrError(obj)
+			n, gotErr := typedToNode(reflect.ValueOf(obj))
+			if (gotErr != nil) != (wantErr != nil) {
+				t.Fatalf("error: typedToNode %v, encoding/json %v", gotErr, wantErr)
+			}
+			if wantErr != nil {
+				return
+			}
+			if got := yamlString(t, n); got != want {
 				t.Errorf("typedToNode differs from encoding/json\n--- encoding/json\n%s\n--- typedToNode\n%s", want, got)
 			}
 		})
 	}
+}
+
+func encodeWithJSONOrError(obj any) (string, error) {
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return "", err
+	}
+	n, err := jsonBytesToNode(b)
+	if err != nil {
+		return "", err
+	}
+	return yaml.NewRNode(n).String()
 }
