@@ -24,10 +24,13 @@ help: ## list the targets
 .PHONY: build run
 build: ## build bin/mlpipeline-fn (static, version stamped)
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(FN) .
-run: build ## render kustomization-example/'s MLPipeline with the function and print the YAML
-	$(FN) kustomization-example/mlpipeline.yaml
+run: ## render kustomization-example/'s MLPipeline with the function and print the YAML
+	@$(MAKE) --no-print-directory -s build >&2
+	@$(FN) kustomization-example/mlpipeline.yaml
 
 # ---- pinned tools, installed into ./bin ----
+.PHONY: tools
+tools: $(BIN)/kustomize $(BIN)/kube-score $(BIN)/controller-gen ## install the pinned kustomize, kube-score and controller-gen into bin/
 $(BIN)/kustomize:
 	GOBIN=$(CURDIR)/$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 $(BIN)/kube-score:

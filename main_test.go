@@ -44,7 +44,7 @@ func TestBadConfigExitsOneWithFieldPath(t *testing.T) {
 		{"typo-unknown-field", "spec.autoscaling.maxReplica: unknown field"},
 		{"max-below-min", "spec.autoscaling.maxReplicas: 2 is less than minReplicas 5"},
 		{"cpu-target-without-request", "spec.autoscaling.targetCPUUtilizationPercentage: needs spec.resources.requests.cpu"},
-		{"bad-quantity", "spec.resources.requests.cpu: invalid value"},
+		{"bad-quantity", "spec.resources.requests.cpu: invalid quantity"},
 		{"spec-not-a-map", "spec: must be a map"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
@@ -119,7 +119,80 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Errorf("--version: code %d, output %q", code, stdout)
 	}
 	stdout, _, code = runCommand(t, "", "--help")
-	if code != 0 || !strings.Contains(stdout, "mlpipeline-fn [CONFIG [FILE...]]") {
+	if code != 0 || !strings.Contains(stdout, "mlpipeline-fn [CONFIG [FILE...|-]]") {
 		t.Errorf("--help: code %d, output %q", code, stdout)
+	}
+}
+
+// Standalone files are read one by one: a file that does not start with
+// "---" must not merge into the last object of the file before it, and
+// problems in a resource file name that file.
+func TestStandaloneReadsEachFileOnItsOwn(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	config := filepath.Join("testdata", "success", "minimal", "config.yaml")
+	// No trailing newline and no leading "---": the case kyaml's reader merged.
+	svc := write("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nspec:\n  ports:\n  - port: 80")
+	cm := write("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n")
+	stdout, stderr, code := runCommand(t, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", config, svc, cm, "-")
+	if code != 0 {
+		t.Fatalf("exit code %d: %s", code, stderr)
+	}
+	for _, want := range []string{"kind: Service\nmetadata:\n  name: svc\nspec:\n  ports:\n  - port: 80\n---\n",
+		"kind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n", "kind: Secret", "kind: Deployment"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	typo := write("typo.yaml", "apiVersion: mlpipeline.dev/v1alpha1\nkind: MLPipeline\nmetadata:\n  name: other\nspec:\n  image: a:1\n  imagee: b\n")
+	if _, stderr, code := runCommand(t, "", config, typo); code != 1 || !strings.Contains(stderr, typo+": MLPipeline other: spec.imagee: unknown field") {
+		t.Errorf("exit code %d, stderr does not name %s and the field:\n%s", code, typo, stderr)
+	}
+}
+
+// What cannot be a config is an error naming the file, never a silent
+// empty or partial result.
+func TestStandaloneConfigMustBeOneObject(t *testing.T) {
+	dir := t.TempDir()
+	pipeline, err := os.ReadFile(filepath.Join("testdata", "success", "minimal", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct{ content, want string }{
+		"two.yaml":   {string(pipeline) + "---\n" + strings.Replace(string(pipeline), "name: ", "name: b", 1), "holds 2 YAML documents"},
+		"empty.yaml": {"# nothing yet\n", "holds no object"},
+		"dash.yaml":  {"---\n", "holds no object"},
+		"obj.yaml":   {"{}\n", "holds an empty object"},
+		"list.yaml":  {"- a\n", "is not a Kubernetes object (a YAML map) but a list"},
+		"bad.yaml":   {"a: [\n", "not valid YAML"},
+		"cm.yaml":    {"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n", "kind: is a ConfigMap (v1), not an MLPipeline"},
+		"case.yaml":  {"apiVersion: mlpipeline.dev/v1alpha1\nkind: MlPipeline\nmetadata:\n  name: x\n", "kinds are case-sensitive"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			if err := os.WriteFile(p, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			stdout, stderr, code := runCommand(t, "", p)
+			if code != 1 || stdout != "" || !strings.Contains(stderr, p+": ") || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit code %d, stdout %q; stderr should name %s and say %q:\n%s", code, stdout, p, tc.want, stderr)
+			}
+		})
+	}
+}
+
+func TestFlagErrorsAreReported(t *testing.T) {
+	for _, args := range [][]string{{"--bogus"}, {"--warnings=maybe", "x.yaml"}} {
+		_, stderr, code := runCommand(t, "", args...)
+		if code != 1 || !strings.Contains(stderr, "error: ") || !strings.Contains(stderr, "--help") {
+			t.Errorf("%v: exit code %d, stderr %q; want 1 and the error", args, code, stderr)
+		}
 	}
 }

@@ -32,7 +32,7 @@ type collected struct {
 // generator's config as its only item; kpt may use a package resource as
 // configPath) is the same pipeline, not a second one; if the two differ,
 // that is an error rather than a silent choice.
-func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFile string) collected {
+func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFile string, itemFiles map[*yaml.Node]string) collected {
 	var (
 		sources []pipelineSource
 		results framework.Results
@@ -71,13 +71,13 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 			continue
 		}
 		if item.GetKind() == "" || item.GetApiVersion() == "" {
-			o := originOf(item, "")
+			o := originOf(item, itemFiles[item.YNode()])
 			results = append(results, o.result(framework.Error,
 				findingAt("", "items[%d] is not a Kubernetes object: apiVersion and kind are required", i)))
 			continue
 		}
 		if isPipeline(item) {
-			add(item, originOf(item, ""))
+			add(item, originOf(item, itemFiles[item.YNode()]))
 		}
 	}
 	if functionConfig == nil || isEmpty(functionConfig) {
@@ -85,8 +85,7 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	}
 	fc := originOf(functionConfig, configFile)
 	if !isPipeline(functionConfig) {
-		results = append(results, fc.result(framework.Error,
-			findingAt("kind", "the functionConfig is a %s %q; it must be an %s or absent", fc.ref.Kind, fc.ref.APIVersion, v1alpha1.Kind)))
+		results = append(results, fc.result(framework.Error, notAPipeline(fc.ref, configFile != "")))
 		return collected{sources: sources, results: results}
 	}
 	for _, s := range sources {
@@ -101,6 +100,24 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	}
 	add(functionConfig, fc)
 	return collected{sources: sources, results: results, onlyFunctionConfig: true}
+}
+
+// notAPipeline says what the config is instead of an MLPipeline: in words
+// for a file given on the command line, in the KRM terms kpt and kustomize
+// users know otherwise.
+func notAPipeline(ref yaml.ResourceIdentifier, standalone bool) finding {
+	what := "an object without a kind"
+	if ref.Kind != "" {
+		what = fmt.Sprintf("a %s (%s)", ref.Kind, ref.APIVersion)
+	}
+	hint := ""
+	if strings.EqualFold(ref.Kind, v1alpha1.Kind) {
+		hint = "; kinds are case-sensitive: " + v1alpha1.Kind
+	}
+	if standalone {
+		return findingAt("kind", "is %s, not an %s (apiVersion %s)%s", what, v1alpha1.Kind, v1alpha1.APIVersion, hint)
+	}
+	return findingAt("kind", "the functionConfig is %s; it must be an %s or absent%s", what, v1alpha1.Kind, hint)
 }
 
 // sameContent compares what the user wrote of two copies of an MLPipeline:

@@ -1,7 +1,6 @@
 package fn
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 
@@ -26,7 +25,7 @@ the exit code is 1 when there is any error.`
 func NewCommand(version string) *cobra.Command {
 	p := &Processor{}
 	cmd := command.Build(p, command.StandaloneEnabled, true)
-	cmd.Use = "mlpipeline-fn [CONFIG [FILE...]]"
+	cmd.Use = "mlpipeline-fn [CONFIG [FILE...|-]]"
 	cmd.Short = "Generate a Deployment, HPA and PodDisruptionBudget from an MLPipeline"
 	cmd.Long = usage
 	cmd.Example = `  kustomize build --enable-alpha-plugins --enable-exec kustomization-example/exec
@@ -42,19 +41,13 @@ func NewCommand(version string) *cobra.Command {
 		if len(args) == 0 {
 			return report(run(c, args))
 		}
-		// Standalone output is usually piped to kubectl or a file: on error
-		// print nothing rather than the unchanged input.
-		p.ConfigFile = args[0]
-		out := c.OutOrStdout()
-		var buf bytes.Buffer
-		c.SetOut(&buf)
-		err := report(run(c, args))
-		c.SetOut(out)
-		if err == nil {
-			_, err = out.Write(buf.Bytes())
-		}
-		return err
+		return report(renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout()))
 	}
+	// kyaml's command silences cobra's errors, flag errors included.
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\nRun 'mlpipeline-fn --help' for usage.\n", err)
+		return err
+	})
 	return cmd
 }
 

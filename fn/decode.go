@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"reflect"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -173,16 +176,58 @@ func without(tree any, segments []any) any {
 // describeDecodeError says what was wrong with a value in words a user of
 // the YAML understands, not Go type names.
 func describeDecodeError(raw json.RawMessage, t reflect.Type) string {
+	value := strings.TrimSpace(string(raw))
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == quantityType {
+		return fmt.Sprintf("invalid quantity %s: use a number with an optional unit, such as 500m or 2 for CPU, 512Mi or 1Gi for memory", value)
+	}
 	err := sigsjson.UnmarshalCaseSensitivePreserveInts(raw, reflect.New(t).Interface())
 	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return fmt.Sprintf("must be %s, not %s %s", kindWord(t), typeErr.Value, strings.TrimSpace(string(raw)))
+	if !errors.As(err, &typeErr) {
+		return fmt.Sprintf("invalid value %s: %s", value, strings.TrimPrefix(err.Error(), "json: "))
 	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	return fmt.Sprintf("invalid value %s: %s", strings.TrimSpace(string(raw)), msg)
+	// encoding/json words a number it cannot store as "number 2.5".
+	if strings.HasPrefix(typeErr.Value, "number") && isInteger(t) {
+		if _, ok := new(big.Int).SetString(value, 10); ok {
+			return fmt.Sprintf("must be an integer from %s, not %s", integerRange(t), value)
+		}
+		return fmt.Sprintf("must be a whole number, not %s", value)
+	}
+	got, _, _ := strings.Cut(typeErr.Value, " ")
+	return fmt.Sprintf("must be %s, not %s %s", kindWord(t), got, value)
+}
+
+var (
+	quantityType    = reflect.TypeFor[resource.Quantity]()
+	intOrStringType = reflect.TypeFor[intstr.IntOrString]()
+)
+
+func isInteger(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
+func integerRange(t reflect.Type) string {
+	bits := t.Bits()
+	if t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uint64 {
+		return fmt.Sprintf("0 to %d", uint64(1)<<bits-1)
+	}
+	return fmt.Sprintf("%d to %d", -(int64(1) << (bits - 1)), int64(1)<<(bits-1)-1)
 }
 
 func kindWord(t reflect.Type) string {
+	switch {
+	case t == intOrStringType:
+		return "an integer or a string"
+	case isInteger(t):
+		return "an integer"
+	}
 	switch t.Kind() {
 	case reflect.Struct, reflect.Map:
 		return "a map"
@@ -192,9 +237,6 @@ func kindWord(t reflect.Type) string {
 		return "a string"
 	case reflect.Bool:
 		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
 	default:
 		return "a " + t.Kind().String()
 	}

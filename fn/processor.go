@@ -10,9 +10,11 @@ import (
 
 // Processor is the mlpipeline-fn ResourceListProcessor.
 type Processor struct {
-	// ConfigFile is the functionConfig's file when run standalone, so that
-	// results can name it; orchestrators annotate items with their files.
+	// ConfigFile is the functionConfig's file when run standalone, and
+	// ItemFiles the file of each item, so that results can name them;
+	// orchestrators annotate items with their files instead.
 	ConfigFile string
+	ItemFiles  map[*yaml.Node]string
 	// Results are the results of the last Process, for the command to show
 	// on stderr: kustomize and standalone runs show no ResourceList results.
 	Results framework.Results
@@ -33,7 +35,7 @@ func (p *Processor) Process(rl *framework.ResourceList) (err error) {
 			err = crash
 		}
 	}()
-	found := collectPipelines(rl.Items, rl.FunctionConfig, p.ConfigFile)
+	found := collectPipelines(rl.Items, rl.FunctionConfig, p.ConfigFile, p.ItemFiles)
 	results := found.results
 	outputs := make([]pipelineOutput, 0, len(found.sources))
 	var generatedInfo framework.Results

@@ -87,8 +87,12 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool) 
 			d.placed = true
 			merged = append(merged, d.node)
 		case owner != "" && (pruneOthers || inView[owner]):
+			why := "which is no longer among the resources"
+			if inView[owner] {
+				why = "which no longer generates it"
+			}
 			results = append(results, originOf(item, "").result(framework.Info, findingAt("",
-				"removed: it was generated from MLPipeline %q, which no longer generates it", owner)))
+				"removed: it was generated from MLPipeline %q, %s", owner, why)))
 		default:
 			merged = append(merged, item)
 		}
