@@ -209,6 +209,42 @@ func validatePod(p *v1alpha1.MLPipeline, set settings) []finding {
 			mountPaths[m.MountPath] = i
 		}
 	}
+	return append(errs, validateTolerations(s.Tolerations)...)
+}
+
+// validateTolerations checks what the API server would reject at apply
+// time: an unknown operator or effect, a value with Exists, a key missing
+// with Equal.
+func validateTolerations(tolerations []corev1.Toleration) []finding {
+	var errs []finding
+	for i, t := range tolerations {
+		path := fmt.Sprintf("spec.tolerations[%d]", i)
+		switch t.Operator {
+		case corev1.TolerationOpExists:
+			if t.Value != "" {
+				errs = append(errs, findingAt(path+".value", "must be empty when operator is Exists"))
+			}
+		case "", corev1.TolerationOpEqual:
+			if t.Key == "" {
+				errs = append(errs, findingAt(path+".key", "is required unless operator is Exists"))
+			}
+		default:
+			errs = append(errs, findingAt(path+".operator", "%q is not Exists or Equal", t.Operator))
+		}
+		switch t.Effect {
+		case "", corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
+		default:
+			errs = append(errs, findingAt(path+".effect", "%q is not NoSchedule, PreferNoSchedule or NoExecute", t.Effect))
+		}
+		if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
+			errs = append(errs, findingAt(path+".tolerationSeconds", "is only used with effect NoExecute"))
+		}
+		if t.Key != "" {
+			for _, msg := range validation.IsQualifiedName(t.Key) {
+				errs = append(errs, findingAt(path+".key", "%q: %s", t.Key, msg))
+			}
+		}
+	}
 	return errs
 }
 
