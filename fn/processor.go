@@ -48,7 +48,7 @@ func (p *Processor) Process(rl *framework.ResourceList) (err error) {
 		}
 	}
 	if !hasErrors(results) {
-		merged, res := reconcile(rl.Items, outputs, !found.onlyFunctionConfig)
+		merged, res := reconcile(rl.Items, outputs, !found.onlyFunctionConfig, p.ItemFiles)
 		results = append(results, res...)
 		if !hasErrors(res) {
 			rl.Items = merged

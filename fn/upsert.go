@@ -46,7 +46,7 @@ func keyOf(node *yaml.RNode) (objectKey, bool) {
 // user's, and is never overwritten. Everything else is returned untouched.
 // pruneOthers is false when the run sees only its own MLPipeline, so objects
 // generated from MLPipelines it cannot see are kept.
-func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool) ([]*yaml.RNode, framework.Results) {
+func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, itemFiles map[*yaml.Node]string) ([]*yaml.RNode, framework.Results) {
 	type desired struct {
 		node   *yaml.RNode
 		out    *pipelineOutput
@@ -76,7 +76,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool) 
 		case wanted && owner != d.out.owner:
 			results = append(results, d.out.origin.result(framework.Error, findingAt("metadata.name",
 				"would generate %s, but %s already exists%s and was not generated from this MLPipeline; rename the MLPipeline or remove the existing %s",
-				describe(key), describe(key), fileSuffix(originOf(item, "")), key.kind)))
+				describe(key), describe(key), fileSuffix(originOf(item, itemFiles[item.YNode()])), key.kind)))
 			merged = append(merged, item)
 		case wanted && d.placed:
 			// A second copy of a generated object: keep one.
@@ -91,7 +91,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool) 
 			if inView[owner] {
 				why = "which no longer generates it"
 			}
-			results = append(results, originOf(item, "").result(framework.Info, findingAt("",
+			results = append(results, originOf(item, itemFiles[item.YNode()]).result(framework.Info, findingAt("",
 				"removed: it was generated from MLPipeline %q, %s", owner, why)))
 		default:
 			merged = append(merged, item)
