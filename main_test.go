@@ -196,3 +196,22 @@ func TestFlagErrorsAreReported(t *testing.T) {
 		}
 	}
 }
+
+// Plain YAML piped in without arguments is rendered like a ResourceList's
+// items, but on error nothing goes to stdout: there are no results to carry
+// the problems, only the unchanged input.
+func TestPlainYAMLOnStdinPrintsNothingOnError(t *testing.T) {
+	pipeline, err := os.ReadFile(filepath.Join("testdata", "success", "minimal", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCommand(t, string(pipeline))
+	if code != 0 || !strings.Contains(stdout, "kind: Deployment") {
+		t.Errorf("valid plain YAML: exit code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	bad := strings.Replace(string(pipeline), "spec:", "spec:\n  imagee: x", 1)
+	stdout, stderr, code = runCommand(t, bad)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "spec.imagee: unknown field") {
+		t.Errorf("invalid plain YAML: exit code %d, stdout %q, stderr %q; want 1, nothing, the error", code, stdout, stderr)
+	}
+}

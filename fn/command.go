@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -39,7 +40,20 @@ func NewCommand(version string) *cobra.Command {
 			return reportResults(c, err, p.Results, *showWarnings)
 		}
 		if len(args) == 0 {
-			return report(run(c, args))
+			// A ResourceList goes back to the orchestrator even on error: its
+			// results carry the problems. Plain YAML piped in by hand goes
+			// back only on success, like standalone output.
+			out := c.OutOrStdout()
+			var buf bytes.Buffer
+			c.SetOut(&buf)
+			err := run(c, args)
+			c.SetOut(out)
+			if err == nil || isResourceList(buf.Bytes()) {
+				if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
+					err = werr
+				}
+			}
+			return report(err)
 		}
 		return report(renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout()))
 	}
@@ -49,6 +63,13 @@ func NewCommand(version string) *cobra.Command {
 		return err
 	})
 	return cmd
+}
+
+// isResourceList reports whether kyaml wrote a ResourceList, which it does
+// exactly when it read one.
+func isResourceList(out []byte) bool {
+	head := out[:min(len(out), 512)]
+	return bytes.Contains(head, []byte("kind: ResourceList"))
 }
 
 // reportResults prints problems for people on stderr: every error and
