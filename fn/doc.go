@@ -19,5 +19,6 @@
 //   - upsert.go:    ownership, in-place update and pruning of generated items;
 //   - results.go:   building results with the object, file and field;
 //   - format.go:    results as lines for people, on stderr;
-//   - command.go:   the CLI: KRM function or standalone rendering.
+//   - command.go:   the CLI: KRM function or standalone rendering
+//     (standalone.go reads CONFIG and each FILE on its own).
 package fn
