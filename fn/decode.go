@@ -245,8 +245,8 @@ func kindWord(t reflect.Type) string {
 // jsonFields maps JSON names to field types, following inlined structs.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
-	for name, index := range jsonFieldIndexes(t) {
-		fields[name] = t.FieldByIndex(index).Type
+	for name, f := range jsonStructOf(t).byName {
+		fields[name] = t.FieldByIndex(f.index).Type
 	}
 	return fields
 }

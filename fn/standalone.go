@@ -65,7 +65,7 @@ func readConfigFile(name string, stdin io.Reader) (*yaml.RNode, error) {
 	case 0:
 		return nil, fmt.Errorf("%s: holds no object; the config must be one %s", displayName(name), pipelineWords)
 	case 1:
-		if len(nodes[0].YNode().Content) == 0 {
+		if isEmpty(nodes[0]) {
 			return nil, fmt.Errorf("%s: holds an empty object; the config must be one %s", displayName(name), pipelineWords)
 		}
 		return nodes[0], nil

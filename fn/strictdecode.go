@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
-	"strings"
 
 	sigsjson "sigs.k8s.io/json"
 
@@ -76,7 +75,7 @@ func decodeStrict(data []byte, v reflect.Value, path string) ([]error, error) {
 	if t.Kind() != reflect.Struct || t.PkgPath() != apiPackage || !isJSONObject(data) {
 		return decodeLeaf(data, v, path)
 	}
-	fields := jsonFieldIndexes(t)
+	fields := jsonStructOf(t).byName
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil { // the opening '{'
 		return nil, err
@@ -93,7 +92,7 @@ func decodeStrict(data []byte, v reflect.Value, path string) ([]error, error) {
 		if err := dec.Decode(&value); err != nil {
 			return nil, err
 		}
-		index, known := fields[key]
+		f, known := fields[key]
 		if !known {
 			strictErrs = append(strictErrs, &fieldProblem{problem: unknownField, path: join(path, key)})
 			continue
@@ -102,7 +101,7 @@ func decodeStrict(data []byte, v reflect.Value, path string) ([]error, error) {
 			strictErrs = append(strictErrs, &fieldProblem{problem: duplicateField, path: join(path, key)})
 		}
 		seen[key] = true
-		errs, err := decodeStrict(value, v.FieldByIndex(index), join(path, key))
+		errs, err := decodeStrict(value, settableField(v, f.index), join(path, key))
 		if err != nil {
 			return nil, err
 		}
@@ -162,27 +161,17 @@ func isJSONObject(data []byte) bool {
 	return len(data) > 0 && data[0] == '{'
 }
 
-// jsonFieldIndexes maps the JSON names of t's fields to their indexes,
-// following inlined embedded structs.
-func jsonFieldIndexes(t reflect.Type) map[string][]int {
-	fields := map[string][]int{}
-	var collect func(t reflect.Type, prefix []int)
-	collect = func(t reflect.Type, prefix []int) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			index := append(append([]int(nil), prefix...), i)
-			switch {
-			case name == "-" || !f.IsExported():
-			case name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
-				collect(f.Type, index)
-			case name == "":
-				fields[f.Name] = index
-			default:
-				fields[name] = index
+// settableField is the field at index, allocating embedded pointers on the
+// way as decoding into it does.
+func settableField(v reflect.Value, index []int) reflect.Value {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
 			}
+			v = v.Elem()
 		}
+		v = v.Field(x)
 	}
-	collect(t, nil)
-	return fields
+	return v
 }

@@ -351,38 +351,47 @@ func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
 	return v, true
 }
 
-// walkedStruct is a struct's fields, or walk false when the struct is left
-// to encoding/json.
-type walkedStruct struct {
+// jsonStruct is what encoding/json's field rules make of a struct type:
+// its fields in order, the same by name, and whether the walk may encode it
+// itself (walk is false when two fields claim one name, or for ",string",
+// and encoding/json's own rules decide).
+type jsonStruct struct {
 	fields []encodedField
+	byName map[string]encodedField
 	walk   bool
 }
 
-var structFieldCache sync.Map // reflect.Type -> walkedStruct
+var jsonStructCache sync.Map // reflect.Type -> jsonStruct
 
-// structFields lists t's JSON fields in encoding/json's order. It reports
-// false when two fields claim one name (encoding/json's rules for which one
-// wins are left to encoding/json), or for the ",string" option.
-func structFields(t reflect.Type) ([]encodedField, bool) {
-	if cached, ok := structFieldCache.Load(t); ok {
-		w := cached.(walkedStruct)
-		return w.fields, w.walk
+// jsonStructOf is the one place that reads a struct's json tags, for the
+// encoding walk and for strict decoding alike; reflect is slow to ask, so
+// the answer is kept per type.
+func jsonStructOf(t reflect.Type) jsonStruct {
+	if cached, ok := jsonStructCache.Load(t); ok {
+		return cached.(jsonStruct)
 	}
-	fields, ok := collectFields(t, nil, map[reflect.Type]bool{})
-	if ok {
-		seen := make(map[string]bool, len(fields))
-		for _, f := range fields {
-			if seen[f.name] {
-				ok = false
-				break
-			}
-			seen[f.name] = true
+	fields, walk := collectFields(t, nil, map[reflect.Type]bool{})
+	s := jsonStruct{fields: fields, byName: make(map[string]encodedField, len(fields)), walk: walk}
+	for _, f := range fields {
+		if _, dup := s.byName[f.name]; dup {
+			s.walk = false
 		}
+		s.byName[f.name] = f
 	}
-	structFieldCache.Store(t, walkedStruct{fields: fields, walk: ok})
-	return fields, ok
+	jsonStructCache.Store(t, s)
+	return s
 }
 
+// structFields lists t's JSON fields in encoding/json's order, and whether
+// the walk encodes t itself.
+func structFields(t reflect.Type) ([]encodedField, bool) {
+	s := jsonStructOf(t)
+	return s.fields, s.walk
+}
+
+// collectFields lists t's fields with their JSON names, embedded structs
+// flattened. It reports false for ",string", which only encoding/json
+// encodes, and for an embedding cycle.
 func collectFields(t reflect.Type, prefix []int, visiting map[reflect.Type]bool) ([]encodedField, bool) {
 	if visiting[t] {
 		return nil, false
@@ -390,6 +399,7 @@ func collectFields(t reflect.Type, prefix []int, visiting map[reflect.Type]bool)
 	visiting[t] = true
 	defer delete(visiting, t)
 	var fields []encodedField
+	walk := true
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("json")
@@ -411,9 +421,7 @@ func collectFields(t reflect.Type, prefix []int, visiting map[reflect.Type]bool)
 			}
 			if name == "" && ft.Kind() == reflect.Struct {
 				inner, ok := collectFields(ft, index, visiting)
-				if !ok {
-					return nil, false
-				}
+				walk = walk && ok
 				fields = append(fields, inner...)
 				continue
 			}
@@ -421,7 +429,7 @@ func collectFields(t reflect.Type, prefix []int, visiting map[reflect.Type]bool)
 			continue
 		}
 		if hasOption(opts, "string") {
-			return nil, false
+			walk = false
 		}
 		if name == "" {
 			name = sf.Name
@@ -431,7 +439,7 @@ func collectFields(t reflect.Type, prefix []int, visiting map[reflect.Type]bool)
 			omitEmpty: hasOption(opts, "omitempty"), omitZero: hasOption(opts, "omitzero"),
 		})
 	}
-	return fields, true
+	return fields, walk
 }
 
 // isValidFieldName is encoding/json's rule for a name in a tag: letters,
