@@ -3,6 +3,8 @@
 # outside the repo (keyed by version) so that only the first run pays the build:
 #   kwok, kwokctl   sigs.k8s.io/kwok           -> $CACHE_DIR/kwok-$KWOK_VERSION/
 #   metrics-server  sigs.k8s.io/metrics-server -> $CACHE_DIR/metrics-server-$METRICS_SERVER_VERSION/
+#   metrics-adapter ./metrics-adapter (nested module on sigs.k8s.io/custom-metrics-apiserver)
+#                   -> $CACHE_DIR/metrics-adapter-<library version>-<hash of go.mod, go.sum, *.go, Go version>/
 # It also makes sure both modules' sources are in the Go module cache, because the
 # test uses manifests shipped inside them (no internet downloads at run time).
 #
@@ -66,6 +68,32 @@ install_go_tools "$CACHE_DIR/kwok-$KWOK_VERSION" \
 install_go_tools "$CACHE_DIR/metrics-server-$METRICS_SERVER_VERSION" \
   "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"
 
+# The custom/external metrics adapter is this repo's own code, so its cache key
+# also covers its sources: an edit rebuilds it. Built with the control plane's
+# flags (CGO off, -trimpath) and, by its go.mod, the control plane's module
+# versions, so the packages it shares with kube-apiserver come from the Go build
+# cache when hack/k8s-binaries/build.sh ran first (as in .ci/run).
+ADAPTER_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/metrics-adapter" && pwd)"
+adapter_lib="$(sed -n 's|^\tsigs.k8s.io/custom-metrics-apiserver \(v[^ ]*\).*|\1|p' "$ADAPTER_SRC/go.mod")"
+[[ -n "$adapter_lib" ]] || { log "no sigs.k8s.io/custom-metrics-apiserver version in $ADAPTER_SRC/go.mod"; exit 1; }
+adapter_key="$({ go env GOVERSION; cat "$ADAPTER_SRC"/go.mod "$ADAPTER_SRC"/go.sum "$ADAPTER_SRC"/*.go; } | sha256sum | cut -c1-12)"
+ADAPTER_DIR="$CACHE_DIR/metrics-adapter-$adapter_lib-$adapter_key"
+if [[ -x "$ADAPTER_DIR/metrics-adapter" ]]; then
+  log "cached: $ADAPTER_DIR"
+else
+  scratch="$(mktemp -d "$ADAPTER_DIR.tmp.XXXXXX")"
+  log "building the metrics adapter (custom-metrics-apiserver $adapter_lib; first run only) ..."
+  start=$SECONDS
+  if ! (cd "$ADAPTER_SRC" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags '-s -w' -o "$scratch/metrics-adapter" .) >&2; then
+    log "go build failed: $ADAPTER_SRC"
+    exit 1
+  fi
+  rm -rf "$ADAPTER_DIR"
+  mv "$scratch" "$ADAPTER_DIR"
+  scratch=""
+  log "built $ADAPTER_DIR in $((SECONDS - start))s"
+fi
+
 # Module sources: the metrics-server release kustomization and KWOK's metric/usage
 # objects are read from here. `go mod download` is a no-op when already cached.
 mod_dir() { (cd "$CACHE_DIR" && go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'); }
@@ -76,5 +104,6 @@ MS_SRC="$(mod_dir "sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION")"
 echo "kwok=$CACHE_DIR/kwok-$KWOK_VERSION/kwok"
 echo "kwokctl=$CACHE_DIR/kwok-$KWOK_VERSION/kwokctl"
 echo "metrics-server=$CACHE_DIR/metrics-server-$METRICS_SERVER_VERSION/metrics-server"
+echo "metrics-adapter=$ADAPTER_DIR/metrics-adapter"
 echo "kwok-src=$KWOK_SRC"
 echo "metrics-server-src=$MS_SRC"

@@ -1,10 +1,14 @@
 // Command plot draws the autoscaling e2e timeline (timeline.csv, written by
-// ../run.sh) as a PNG: one column per scenario, replicas on top and CPU
-// utilisation (simulated load and what the HPA measured) below, on a shared
-// time axis so the scenarios can be compared.
+// ../run.sh) as a PNG: one panel per scenario, replicas on top (with the HPA
+// conditions ScaledToZero and ScalingLimited as bars while they are True) and
+// the scaling metric below (what the test simulated and what the HPA
+// measured, against the HPA's target), all on one time axis, since the
+// scenarios run at the same time.
 //
-//	go run . -in timeline.csv -out autoscaling.png -target 50 -min 1 -max 5 -request-milli 500 \
-//	  -describe 'ml-cpu=default scale-up;ml-stepwise=scale-up 1 pod / 15 s'
+//	go run . -in timeline.csv -panels panels.tsv -out autoscaling.png
+//
+// panels.tsv (written by run.sh) has a header line, then one line per
+// scenario: name, minReplicas, maxReplicas, target, metric axis label, title.
 package main
 
 import (
@@ -28,32 +32,55 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// sample is one row of timeline.csv. util is NaN while the HPA reports the
-// utilisation as unknown (no metrics yet), which leaves a gap in its line.
+// sample is one row of timeline.csv. Unknown values (the HPA has no
+// measurement yet, or none that means anything, as for a backlog per replica
+// at 0 replicas) are NaN, which leaves a gap in the line.
 type sample struct {
-	t, simMilli, desired, current, util float64
+	t, simulated, measured, desired, current float64
+	metric, conditions                       string
 }
 
-var header = []string{"time_s", "scenario", "simulated_cpu_millicores_per_pod",
-	"desired_replicas", "current_replicas", "current_cpu_utilization"}
+// panel is one scenario's settings, from the -panels file.
+type panel struct {
+	name, ylabel, title string
+	min, max, target    float64
+}
+
+var header = []string{"time_s", "scenario", "metric", "simulated", "measured",
+	"desired_replicas", "current_replicas", "conditions"}
+
+// What the two metric lines are, by the CSV's metric column.
+var metricLegend = map[string][2]string{
+	"cpu":   {"simulated load", "measured by the HPA"},
+	"gpu":   {"written per pod", "pod average (HPA)"},
+	"queue": {"backlog (written)", "backlog per replica (HPA)"},
+}
+
+// HPA conditions drawn as bars above the replica lines, while they are True.
+var conditionBars = []struct {
+	cond  string
+	label string
+	c     color.Color
+}{
+	{"ScaledToZero=True", "ScaledToZero=True", green},
+	{"ScalingLimited=True/ScaleUpLimit", "ScalingLimited=True (ScaleUpLimit)", red},
+}
 
 var (
 	blue      = color.RGBA{0x1f, 0x77, 0xb4, 0xff}
 	orange    = color.RGBA{0xff, 0x7f, 0x0e, 0xff}
 	red       = color.RGBA{0xd6, 0x27, 0x28, 0xff}
+	green     = color.RGBA{0x2c, 0xa0, 0x2c, 0xff}
 	gray      = color.Gray{0x50}
 	lightGray = color.Gray{0x99}
 )
 
 func main() {
 	in := flag.String("in", "timeline.csv", "timeline CSV")
+	panelsFile := flag.String("panels", "panels.tsv", "scenario settings, tab-separated: scenario, min, max, target, metric axis label, title")
 	out := flag.String("out", "autoscaling.png", "PNG to write")
-	target := flag.Float64("target", 50, "HPA CPU target, percent of the request")
-	maxReplicas := flag.Float64("max", 5, "HPA maxReplicas")
-	minReplicas := flag.Float64("min", 1, "HPA minReplicas")
-	requestMilli := flag.Float64("request-milli", 500, "pod CPU request in millicores")
-	describe := flag.String("describe", "", "scenario descriptions for the column titles: 'name=text;name=text'")
-	title := flag.String("title", "MLPipeline autoscaling: the real HPA controller scales the generated Deployment (KWOK pods, metrics-server)", "figure title")
+	cols := flag.Int("cols", 3, "panels per row")
+	title := flag.String("title", "MLPipeline autoscaling: the real HPA controller scales the generated Deployments (KWOK pods; metrics-server, custom and external metrics adapter)", "figure title")
 	flag.Parse()
 
 	series, order, err := readCSV(*in)
@@ -63,55 +90,87 @@ func main() {
 	if len(order) == 0 {
 		log.Fatalf("%s: no samples", *in)
 	}
-	desc := map[string]string{}
-	for _, kv := range strings.Split(*describe, ";") {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			desc[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
+	panels, err := readPanels(*panelsFile)
+	if err != nil {
+		log.Fatal(err)
 	}
 
-	// Common axes for all columns so that rise times compare at a glance.
-	var tEnd, utilMax float64
+	// One time axis for all panels: the scenarios run at the same time.
+	var tEnd float64
 	for _, s := range series {
 		for _, x := range s {
 			tEnd = math.Max(tEnd, x.t)
-			utilMax = math.Max(utilMax, 100*x.simMilli / *requestMilli)
-			if !math.IsNaN(x.util) { // math.Max would return NaN
-				utilMax = math.Max(utilMax, x.util)
+		}
+	}
+
+	rows := (len(order) + *cols - 1) / *cols
+	grid := make([][]*plot.Plot, 2*rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, *cols)
+	}
+	for i, name := range order {
+		pn, ok := panels[name]
+		if !ok {
+			log.Fatalf("%s: scenario %s is not in %s", *in, name, *panelsFile)
+		}
+		s := series[name]
+		metric := s[0].metric
+		legend, ok := metricLegend[metric]
+		if !ok {
+			log.Fatalf("%s: scenario %s: unknown metric %q", *in, name, metric)
+		}
+
+		p := newPlot(pn.title, "replicas", tEnd)
+		hline(p, pn.max, tEnd, "maxReplicas", gray)
+		hline(p, pn.min, tEnd, "minReplicas", lightGray)
+		addLine(p, s, func(x sample) float64 { return x.current }, blue, false, "current (ready pods)")
+		// desiredReplicas is 0 until the HPA first computes it: unknown where
+		// minReplicas >= 1 makes 0 impossible.
+		addLine(p, s, func(x sample) float64 {
+			if x.desired == 0 && pn.min >= 1 {
+				return math.NaN()
+			}
+			return x.desired
+		}, orange, true, "desired (HPA)")
+		for j, b := range conditionBars {
+			addBar(p, s, b.cond, pn.max+1.1+0.45*float64(j), b.c, b.label)
+		}
+		p.Y.Min, p.Y.Max = 0, pn.max+3.2 // headroom for the bars and the legend
+		p.Y.Tick.Marker = integerTicks{}
+
+		q := newPlot("", pn.ylabel, tEnd)
+		q.X.Label.Text = "time (s)"
+		yMax := pn.target
+		for _, x := range s {
+			for _, v := range []float64{x.simulated, x.measured} {
+				if !math.IsNaN(v) { // math.Max would return NaN
+					yMax = math.Max(yMax, v)
+				}
+			}
+		}
+		targetLabel := "HPA target"
+		if metric == "queue" {
+			targetLabel = "HPA target per replica"
+		}
+		hline(q, pn.target, tEnd, targetLabel, gray)
+		addLine(q, s, func(x sample) float64 { return x.measured }, blue, false, legend[1])
+		addLine(q, s, func(x sample) float64 { return x.simulated }, red, true, legend[0])
+		q.Y.Min, q.Y.Max = 0, yMax*1.5
+
+		grid[2*(i / *cols)][i%*cols] = p
+		grid[2*(i / *cols)+1][i%*cols] = q
+	}
+	// plot.Align needs a plot in every cell: empty cells get a blank one.
+	for r := range grid {
+		for c := range grid[r] {
+			if grid[r][c] == nil {
+				grid[r][c] = blank()
 			}
 		}
 	}
 
-	row1 := make([]*plot.Plot, len(order))
-	row2 := make([]*plot.Plot, len(order))
-	for i, name := range order {
-		s := series[name]
-		colTitle := name
-		if d := desc[name]; d != "" {
-			colTitle += ": " + d
-		}
-
-		p := newPlot(colTitle, "replicas", tEnd)
-		hline(p, *maxReplicas, tEnd, "maxReplicas", gray)
-		hline(p, *minReplicas, tEnd, "minReplicas", lightGray)
-		addLine(p, s, func(x sample) float64 { return x.current }, blue, false, "current")
-		// desiredReplicas is 0 until the HPA first computes it (minReplicas >= 1).
-		addLine(p, s, func(x sample) float64 { return nanIf0(x.desired) }, orange, true, "desired (HPA)")
-		p.Y.Min, p.Y.Max = 0, *maxReplicas+2 // headroom for the legend
-		p.Y.Tick.Marker = integerTicks{}
-		row1[i] = p
-
-		q := newPlot("", "CPU per pod, % of request", tEnd)
-		q.X.Label.Text = "time (s)"
-		hline(q, *target, tEnd, "HPA target", gray)
-		addLine(q, s, func(x sample) float64 { return x.util }, blue, false, "measured by the HPA")
-		addLine(q, s, func(x sample) float64 { return 100 * x.simMilli / *requestMilli }, red, true, "simulated load")
-		q.Y.Min, q.Y.Max = 0, utilMax*1.45
-		row2[i] = q
-	}
-
-	const w, h = 30 * vg.Centimeter, 17 * vg.Centimeter
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(110))
+	w, h := 14*vg.Centimeter*vg.Length(*cols), 15*vg.Centimeter*vg.Length(rows)
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100))
 	dc := draw.New(img)
 	// Opaque white: the README may be viewed with a dark theme.
 	dc.SetColor(color.White)
@@ -119,7 +178,7 @@ func main() {
 
 	titleStyle := draw.TextStyle{
 		Color:   color.Black,
-		Font:    font.From(plot.DefaultFont, 13),
+		Font:    font.From(plot.DefaultFont, 14),
 		Handler: plot.DefaultTextHandler,
 		XAlign:  draw.XCenter,
 		YAlign:  draw.YTop,
@@ -127,12 +186,13 @@ func main() {
 	dc.FillText(titleStyle, vg.Point{X: w / 2, Y: h - vg.Points(6)}, *title)
 	body := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{Min: dc.Min, Max: vg.Point{X: dc.Max.X, Y: dc.Max.Y - vg.Points(26)}}}
 
-	tiles := draw.Tiles{Rows: 2, Cols: len(order), PadTop: vg.Points(4), PadBottom: vg.Points(6),
+	tiles := draw.Tiles{Rows: 2 * rows, Cols: *cols, PadTop: vg.Points(4), PadBottom: vg.Points(6),
 		PadLeft: vg.Points(6), PadRight: vg.Points(10), PadX: vg.Points(18), PadY: vg.Points(10)}
-	canvases := plot.Align([][]*plot.Plot{row1, row2}, tiles, body)
-	for i := range order {
-		row1[i].Draw(canvases[0][i])
-		row2[i].Draw(canvases[1][i])
+	canvases := plot.Align(grid, tiles, body)
+	for r := range grid {
+		for c := range grid[r] {
+			grid[r][c].Draw(canvases[r][c])
+		}
 	}
 
 	f, err := os.Create(*out)
@@ -145,6 +205,13 @@ func main() {
 	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// blank is an empty cell of the grid: no axes, no title.
+func blank() *plot.Plot {
+	p := plot.New()
+	p.HideAxes()
+	return p
 }
 
 func newPlot(title, ylabel string, tEnd float64) *plot.Plot {
@@ -209,6 +276,60 @@ func addLine(p *plot.Plot, s []sample, y func(sample) float64, c color.Color, da
 	p.Legend.Add(label, l)
 }
 
+// addBar draws, at height y, a thick segment over every run of samples whose
+// conditions include cond.
+func addBar(p *plot.Plot, s []sample, cond string, y float64, c color.Color, label string) {
+	labelled := false
+	for i := 0; i < len(s); {
+		if !strings.Contains(" "+s[i].conditions+" ", " "+cond) {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(s) && strings.Contains(" "+s[j+1].conditions+" ", " "+cond) {
+			j++
+		}
+		end := s[j].t
+		if j+1 < len(s) {
+			end = s[j+1].t
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: s[i].t, Y: y}, {X: end, Y: y}})
+		if err != nil {
+			log.Fatal(err)
+		}
+		l.LineStyle.Color = c
+		l.LineStyle.Width = vg.Points(4)
+		p.Add(l)
+		if !labelled {
+			p.Legend.Add(label, l)
+			labelled = true
+		}
+		i = j + 1
+	}
+}
+
+func readPanels(path string) (map[string]panel, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	panels := map[string]panel{}
+	for n, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		f := strings.Split(line, "\t")
+		if len(f) != 6 {
+			return nil, fmt.Errorf("%s:%d: want 6 tab-separated fields, got %d", path, n+2, len(f))
+		}
+		pn := panel{name: f[0], ylabel: f[4], title: f[5]}
+		for i, v := range []*float64{&pn.min, &pn.max, &pn.target} {
+			if *v, err = strconv.ParseFloat(f[1+i], 64); err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", path, n+2, err)
+			}
+		}
+		panels[pn.name] = pn
+	}
+	return panels, nil
+}
+
 func readCSV(path string) (map[string][]sample, []string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -234,7 +355,7 @@ func readCSV(path string) (map[string][]sample, []string, error) {
 			return nil, nil, err
 		}
 		var v [5]float64
-		for i, col := range []int{0, 2, 3, 4, 5} {
+		for i, col := range []int{0, 3, 4, 5, 6} {
 			if rec[col] == "" {
 				v[i] = math.NaN()
 				continue
@@ -247,17 +368,10 @@ func readCSV(path string) (map[string][]sample, []string, error) {
 		if _, ok := series[name]; !ok {
 			order = append(order, name)
 		}
-		series[name] = append(series[name], sample{t: v[0], simMilli: v[1], desired: v[2], current: v[3], util: v[4]})
+		series[name] = append(series[name], sample{t: v[0], simulated: v[1], measured: v[2], desired: v[3], current: v[4], metric: rec[2], conditions: rec[7]})
 	}
 	for _, s := range series {
 		sort.SliceStable(s, func(i, j int) bool { return s[i].t < s[j].t })
 	}
 	return series, order, nil
-}
-
-func nanIf0(v float64) float64 {
-	if v == 0 {
-		return math.NaN()
-	}
-	return v
 }
