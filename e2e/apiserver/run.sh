@@ -8,7 +8,9 @@
 # for real) into its own namespace labelled enforce/warn=restricted. Any error
 # and any warning (kubectl prints "Warning: ..." on stderr) fails the case.
 # Negative controls in negative/ must fail with the message their
-# "# expect:" line names, showing that the check can fail.
+# "# expect:" line names, showing that the check can fail; positive controls
+# in positive/ (hand-written twins of some negatives) must pass cleanly,
+# showing that the negative fails for the reason it names.
 #
 # Usage: e2e/apiserver/run.sh   (normally via `make e2e-apiserver`, which runs
 #        `make build` first). Logs and rendered manifests: out/e2e-apiserver/.
@@ -290,12 +292,22 @@ check_manifests() {
 
 # --------------------------------------------------------------------- CRD
 have_crd=false
+# `kubectl wait --for condition=...` fails at once, instead of waiting, on an
+# object that has no status.conditions yet (seen on a loaded machine right
+# after the CRD was created), so retry it until 60 s have passed.
+crds_established() {
+  local deadline=$((SECONDS + 60))
+  until kc wait --for condition=Established --timeout=10s -f "$root/config/crd" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || return 1
+    sleep 1
+  done
+}
 shopt -s nullglob
 crds=("$root"/config/crd/*.yaml)
 if ((${#crds[@]} > 0)); then
   log "installing the MLPipeline CRD from config/crd/"
   if apply_clean default "$root/config/crd" &&
-    kc wait --for condition=Established --timeout=60s -f "$root/config/crd" >/dev/null; then
+    crds_established; then
     have_crd=true
     pass crd/install
   else
@@ -329,6 +341,11 @@ for file in "$here"/negative/*.yaml; do
   else
     fail "$name" "failed, but not with '$expect': $failure"
   fi
+done
+
+# ---------------------------------------------------- positive controls
+for file in "$here"/positive/*.yaml; do
+  check_manifests "positive/$(basename "$file" .yaml)" "$file" || true
 done
 
 # ------------------------------------------------------- success fixtures

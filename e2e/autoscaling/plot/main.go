@@ -133,9 +133,9 @@ func main() {
 			return x.desired
 		}, orange, true, "desired (HPA)")
 		for j, b := range conditionBars {
-			addBar(p, s, b.cond, pn.max+1.1+0.45*float64(j), b.c, b.label)
+			addBar(p, s, b.cond, pn.max+0.5+0.4*float64(j), b.c, b.label)
 		}
-		p.Y.Min, p.Y.Max = 0, pn.max+3.2 // headroom for the bars and the legend
+		p.Y.Min, p.Y.Max = 0, pn.max+5 // headroom for the bars and the legend
 		p.Y.Tick.Marker = integerTicks{}
 
 		q := newPlot("", pn.ylabel, tEnd)
