@@ -60,7 +60,7 @@ e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with 
 	./e2e/orchestrators/run.sh
 e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Security "restricted"
 	./e2e/apiserver/run.sh
-e2e-autoscaling: build ## the real HPA controller scales a generated Deployment (kwok + metrics-server)
+e2e-autoscaling: build ## the real HPA controller scales generated Deployments on CPU, GPU and queue metrics (kwok, metrics-server, metrics adapter)
 	./e2e/autoscaling/run.sh
 bench: ## process-level and Go benchmarks against a kyaml identity function
 	./bench/run.sh

@@ -1,5 +1,7 @@
 // Nested module: the autoscaling e2e test's custom/external metrics adapter. Its
 // heavy dependencies (k8s.io/apiserver...) stay out of the function's go.mod.
+// k8s.io/* are at the versions of hack/k8s-binaries/go.mod (the control plane
+// it talks to); the rest is what sigs.k8s.io/custom-metrics-apiserver asks for.
 module github.com/mlpipeline-dev/mlpipeline-fn/e2e/autoscaling/metrics-adapter
 
 go 1.26.0
@@ -109,26 +111,4 @@ require (
 	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
-)
-
-// The modules the control plane also uses, at its versions (hack/k8s-binaries/go.mod),
-// also where this library asks for a newer patch: identical inputs let this
-// build reuse the compiled packages of the control-plane build in the Go build cache.
-replace (
-	cel.dev/expr => cel.dev/expr v0.25.1
-	github.com/go-logr/logr => github.com/go-logr/logr v1.4.3
-	go.opentelemetry.io/otel => go.opentelemetry.io/otel v1.44.0
-	go.opentelemetry.io/otel/exporters/otlp/otlptrace => go.opentelemetry.io/otel/exporters/otlp/otlptrace v1.44.0
-	go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc => go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc v1.44.0
-	go.opentelemetry.io/otel/metric => go.opentelemetry.io/otel/metric v1.44.0
-	go.opentelemetry.io/otel/sdk => go.opentelemetry.io/otel/sdk v1.44.0
-	go.opentelemetry.io/otel/trace => go.opentelemetry.io/otel/trace v1.44.0
-	go.opentelemetry.io/proto/otlp => go.opentelemetry.io/proto/otlp v1.10.0
-	go.yaml.in/yaml/v3 => go.yaml.in/yaml/v3 v3.0.4
-	golang.org/x/crypto => golang.org/x/crypto v0.54.0
-	golang.org/x/net => golang.org/x/net v0.57.0
-	golang.org/x/text => golang.org/x/text v0.40.0
-	google.golang.org/genproto/googleapis/api => google.golang.org/genproto/googleapis/api v0.0.0-20260526163538-3dc84a4a5aaa
-	google.golang.org/genproto/googleapis/rpc => google.golang.org/genproto/googleapis/rpc v0.0.0-20260526163538-3dc84a4a5aaa
-	google.golang.org/grpc => google.golang.org/grpc v1.82.1
 )

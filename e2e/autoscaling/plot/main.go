@@ -50,10 +50,13 @@ var header = []string{"time_s", "scenario", "metric", "simulated", "measured",
 	"desired_replicas", "current_replicas", "conditions"}
 
 // What the two metric lines are, by the CSV's metric column.
+// For the queue, the HPA's own current value (backlog / the replicas it saw
+// at its last sync) lags every scale and means nothing at 0 replicas, so the
+// plot shows the backlog per ready pod instead.
 var metricLegend = map[string][2]string{
 	"cpu":   {"simulated load", "measured by the HPA"},
 	"gpu":   {"written per pod", "pod average (HPA)"},
-	"queue": {"backlog (written)", "backlog per replica (HPA)"},
+	"queue": {"backlog (written)", "backlog / ready pods"},
 }
 
 // HPA conditions drawn as bars above the replica lines, while they are True.
@@ -83,16 +86,24 @@ func main() {
 	title := flag.String("title", "MLPipeline autoscaling: the real HPA controller scales the generated Deployments (KWOK pods; metrics-server, custom and external metrics adapter)", "figure title")
 	flag.Parse()
 
-	series, order, err := readCSV(*in)
+	series, err := readCSV(*in)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if len(order) == 0 {
-		log.Fatalf("%s: no samples", *in)
-	}
-	panels, err := readPanels(*panelsFile)
+	// Panels in the order of the -panels file; every scenario of the CSV has one.
+	panels, order, err := readPanels(*panelsFile)
 	if err != nil {
 		log.Fatal(err)
+	}
+	for name := range series {
+		if _, ok := panels[name]; !ok {
+			log.Fatalf("%s: scenario %s is not in %s", *in, name, *panelsFile)
+		}
+	}
+	for _, name := range order {
+		if len(series[name]) == 0 {
+			log.Fatalf("%s: no samples of scenario %s", *in, name)
+		}
 	}
 
 	// One time axis for all panels: the scenarios run at the same time.
@@ -109,11 +120,7 @@ func main() {
 		grid[r] = make([]*plot.Plot, *cols)
 	}
 	for i, name := range order {
-		pn, ok := panels[name]
-		if !ok {
-			log.Fatalf("%s: scenario %s is not in %s", *in, name, *panelsFile)
-		}
-		s := series[name]
+		pn, s := panels[name], series[name]
 		metric := s[0].metric
 		legend, ok := metricLegend[metric]
 		if !ok {
@@ -153,7 +160,16 @@ func main() {
 			targetLabel = "HPA target per replica"
 		}
 		hline(q, pn.target, tEnd, targetLabel, gray)
-		addLine(q, s, func(x sample) float64 { return x.measured }, blue, false, legend[1])
+		measured := func(x sample) float64 { return x.measured }
+		if metric == "queue" {
+			measured = func(x sample) float64 {
+				if x.current == 0 {
+					return math.NaN()
+				}
+				return x.simulated / x.current
+			}
+		}
+		addLine(q, s, measured, blue, false, legend[1])
 		addLine(q, s, func(x sample) float64 { return x.simulated }, red, true, legend[0])
 		q.Y.Min, q.Y.Max = 0, yMax*1.5
 
@@ -184,7 +200,7 @@ func main() {
 		YAlign:  draw.YTop,
 	}
 	dc.FillText(titleStyle, vg.Point{X: w / 2, Y: h - vg.Points(6)}, *title)
-	body := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{Min: dc.Min, Max: vg.Point{X: dc.Max.X, Y: dc.Max.Y - vg.Points(26)}}}
+	body := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{Min: dc.Min, Max: vg.Point{X: dc.Max.X, Y: dc.Max.Y - vg.Points(44)}}}
 
 	tiles := draw.Tiles{Rows: 2 * rows, Cols: *cols, PadTop: vg.Points(4), PadBottom: vg.Points(6),
 		PadLeft: vg.Points(6), PadRight: vg.Points(10), PadX: vg.Points(18), PadY: vg.Points(10)}
@@ -308,51 +324,52 @@ func addBar(p *plot.Plot, s []sample, cond string, y float64, c color.Color, lab
 	}
 }
 
-func readPanels(path string) (map[string]panel, error) {
+func readPanels(path string) (map[string]panel, []string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	panels := map[string]panel{}
+	var order []string
 	for n, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
 		f := strings.Split(line, "\t")
 		if len(f) != 6 {
-			return nil, fmt.Errorf("%s:%d: want 6 tab-separated fields, got %d", path, n+2, len(f))
+			return nil, nil, fmt.Errorf("%s:%d: want 6 tab-separated fields, got %d", path, n+2, len(f))
 		}
 		pn := panel{name: f[0], ylabel: f[4], title: f[5]}
 		for i, v := range []*float64{&pn.min, &pn.max, &pn.target} {
 			if *v, err = strconv.ParseFloat(f[1+i], 64); err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", path, n+2, err)
+				return nil, nil, fmt.Errorf("%s:%d: %w", path, n+2, err)
 			}
 		}
 		panels[pn.name] = pn
+		order = append(order, pn.name)
 	}
-	return panels, nil
+	return panels, order, nil
 }
 
-func readCSV(path string) (map[string][]sample, []string, error) {
+func readCSV(path string) (map[string][]sample, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
 	head, err := r.Read()
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: header: %w", path, err)
+		return nil, fmt.Errorf("%s: header: %w", path, err)
 	}
 	if strings.Join(head, ",") != strings.Join(header, ",") {
-		return nil, nil, fmt.Errorf("%s: header is %v, want %v", path, head, header)
+		return nil, fmt.Errorf("%s: header is %v, want %v", path, head, header)
 	}
 	series := map[string][]sample{}
-	var order []string
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		var v [5]float64
 		for i, col := range []int{0, 3, 4, 5, 6} {
@@ -361,17 +378,14 @@ func readCSV(path string) (map[string][]sample, []string, error) {
 				continue
 			}
 			if v[i], err = strconv.ParseFloat(rec[col], 64); err != nil {
-				return nil, nil, fmt.Errorf("%s:%d: %s: %w", path, line, header[col], err)
+				return nil, fmt.Errorf("%s:%d: %s: %w", path, line, header[col], err)
 			}
 		}
 		name := rec[1]
-		if _, ok := series[name]; !ok {
-			order = append(order, name)
-		}
 		series[name] = append(series[name], sample{t: v[0], simulated: v[1], measured: v[2], desired: v[3], current: v[4], metric: rec[2], conditions: rec[7]})
 	}
 	for _, s := range series {
 		sort.SliceStable(s, func(i, j int) bool { return s[i].t < s[j].t })
 	}
-	return series, order, nil
+	return series, nil
 }
