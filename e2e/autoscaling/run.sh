@@ -299,7 +299,22 @@ timeout 60 "$KWOKCTL" scale node --name "$CLUSTER" --replicas "$NODES" \
   die "kwokctl scale node failed"
 }
 wait_until 60 "$NODES nodes Ready" k wait --for=condition=Ready node --all --timeout=5s
-wait_until 90 "metrics API available" k wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=5s
+# kwokctl starts metrics-server without waiting for kube-apiserver, and
+# metrics-server exits if it cannot read its request-header CA from the API
+# server at start (seen on a loaded machine: "dial tcp ...: connection
+# refused"). `kwokctl start cluster` starts whichever component is not running.
+exec 4>&2 # wait_until silences its command; this one's restart notice goes here
+metrics_api_available() {
+  k wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=5s && return 0
+  local pid
+  pid="$(cat "$CLUSTER_DIR/pids/metrics-server.pid" 2>/dev/null)" || return 1
+  if ! kill -0 "$pid" 2>/dev/null; then
+    log "metrics-server ($pid) exited: $(grep -m1 -o 'unable to load.*' "$CLUSTER_DIR/logs/metrics-server.log" | cut -c1-160); restarting it (kwokctl start cluster)" 2>&4
+    timeout 60 "$KWOKCTL" start cluster --name "$CLUSTER" >>"$WORK/kwokctl.log" 2>&1
+  fi
+  return 1
+}
+wait_until 90 "metrics API available" metrics_api_available
 
 # ---- the custom and external metrics adapter ----
 # A host process on loopback, reached by kube-apiserver's aggregator the way
@@ -494,6 +509,10 @@ apply_gpu_load() {
 # (a fresh timestamp, as an exporter would).
 tick() {
   local name t line kind hname desired ready cpu pods ext conds sim measured
+  if ! kill -0 "$ADAPTER_PID" 2>/dev/null; then
+    diagnose
+    die "the metrics adapter ($ADAPTER_PID) exited"
+  fi
   for name in "${CPU_SCENARIOS[@]}"; do
     k annotate pods -n "$NS" -l "${SELECTOR[$name]}" --overwrite \
       "kwok.x-k8s.io/usage-cpu=${LOAD[cpu]}m" >/dev/null || true
