@@ -862,9 +862,9 @@ log "timeline checks passed"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' \
     ml-cpu "$CPU_MIN" "$CPU_MAX" "$CPU_TARGET_PCT" "CPU per pod, % of request" "ml-cpu: CPU, default scale-up, ${CPU_WINDOW_S} s scale-down window" \
     ml-stepwise "$CPU_MIN" "$CPU_MAX" "$CPU_TARGET_PCT" "CPU per pod, % of request" "ml-stepwise: CPU, scale-up at most 1 pod per ${STEP_PERIOD_S} s" \
+    "$GPU" "$GPU_MIN" "$GPU_MAX" "$GPU_TARGET" "$GPU_METRIC per pod, %" "$GPU: Pods metric $GPU_METRIC, target ${GPU_TARGET}, work shared by the pods" \
     "$QUEUE" "$QUEUE_MIN" "$QUEUE_MAX" "$QUEUE_TARGET" "queue backlog, messages" "$QUEUE: External queue metric, ${QUEUE_TARGET} per replica, min 0" \
-    "$TRAP" "$QUEUE_MIN" "$QUEUE_MAX" "$QUEUE_TARGET" "queue backlog, messages" "$TRAP: the same, scale-up $TRAP_POLICY_TYPE only (by hand)" \
-    "$GPU" "$GPU_MIN" "$GPU_MAX" "$GPU_TARGET" "$GPU_METRIC per pod, %" "$GPU: Pods metric $GPU_METRIC, target ${GPU_TARGET}"
+    "$TRAP" "$QUEUE_MIN" "$QUEUE_MAX" "$QUEUE_TARGET" "queue backlog, messages" "$TRAP: the same, scale-up $TRAP_POLICY_TYPE only (by hand)"
 } >"$WORK/panels.tsv"
 "$WORK/plot" -in "$CSV" -panels "$WORK/panels.tsv" -out "$OUT/autoscaling.png"
 log "timeline: $CSV, plot: $OUT/autoscaling.png"
