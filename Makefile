@@ -15,6 +15,7 @@ KUSTOMIZE_VERSION      := v5.8.1
 KUBE_SCORE_VERSION     := v1.20.0
 CONTROLLER_GEN_VERSION := v0.23.0
 FUZZTIME               ?= 30s
+export FUZZTIME
 
 .PHONY: help
 help: ## list the targets
@@ -40,10 +41,10 @@ $(BIN)/controller-gen:
 
 # ---- the function's own tests ----
 .PHONY: test update-golden generate lint-outputs
-test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run
+test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run (prints its executions)
 	go vet ./...
 	CONTROLLER_GEN=$(CURDIR)/$(BIN)/controller-gen go test ./...
-	go test -run='^$$' -fuzz=FuzzResourceList -fuzztime=$(FUZZTIME) ./fn
+	./hack/fuzz.sh
 update-golden: ## rewrite testdata's expected.yaml, errors.txt and results.yaml from the current output
 	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults' >/dev/null || true
 	go test ./fn -run 'TestFixtures|TestFixtureResults'
@@ -62,5 +63,5 @@ e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Sec
 	./e2e/apiserver/run.sh
 e2e-autoscaling: build ## the real HPA controller scales a generated Deployment (kwok + metrics-server)
 	./e2e/autoscaling/run.sh
-bench: ## process-level and Go benchmarks against a kyaml identity function
+bench: ## kustomize build, start-up and scale against kyaml identity functions, Go benchmarks, a profile
 	./bench/run.sh
