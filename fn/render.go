@@ -36,7 +36,23 @@ func toNode(obj any) (*yaml.RNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("formatting %T: %w", obj, err)
 	}
+	quoteYAML11NonStrings(formatted[0].YNode())
 	return formatted[0], nil
+}
+
+// quoteYAML11NonStrings double-quotes every string, key or value, that a
+// YAML 1.1 reader would take for something else. The YAML 1.2 encoder
+// leaves "on", "yes", "y" or "1:20" plain, and kubectl and Argo CD read
+// manifests with sigs.k8s.io/yaml, which follows YAML 1.1: to them a plain
+// on is the boolean true, so a label would change or the API server would
+// refuse the object.
+func quoteYAML11NonStrings(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagString && yaml.IsYaml1_1NonString(n) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	for _, child := range n.Content {
+		quoteYAML11NonStrings(child)
+	}
 }
 
 // jsonValueToNode reads one JSON value from dec as a YAML node, keeping the
