@@ -242,11 +242,50 @@ func kindWord(t reflect.Type) string {
 	}
 }
 
-// jsonFields maps JSON names to field types, following inlined structs.
+// unmarshalStrict decodes as the API server does: case-sensitive names, and
+// unknown and duplicate fields reported with their paths.
+func unmarshalStrict(data []byte, v any) ([]error, error) {
+	return sigsjson.UnmarshalStrict(data, v, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
+}
+
+// jsonFields maps the JSON names of a struct's fields to their types, for
+// locating a bad value; decoding itself is sigs.k8s.io/json's. The names of
+// embedded structs without a json name are their fields', and a shallower
+// field wins over a deeper one of the same name, as in encoding/json.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
-	for name, f := range jsonStructOf(t).byName {
-		fields[name] = t.FieldByIndex(f.index).Type
+	var embedded []reflect.Type
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		ft := f.Type
+		if f.Anonymous && name == "" {
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				embedded = append(embedded, ft)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f.Type
+	}
+	for _, et := range embedded {
+		for name, ft := range jsonFields(et) {
+			if _, shadowed := fields[name]; !shadowed {
+				fields[name] = ft
+			}
+		}
 	}
 	return fields
 }

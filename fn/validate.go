@@ -291,9 +291,15 @@ func reservedLabelConflicts(p *v1alpha1.MLPipeline, path string, labels map[stri
 }
 
 func dns1123Label(path, value string) []finding {
-	var errs []finding
-	for _, msg := range validation.IsDNS1123Label(value) {
-		errs = append(errs, findingAt(path, "%q is not a DNS-1123 label: %s", value, msg))
+	return valueFindings(path, value, "is not a DNS-1123 label: ", validation.IsDNS1123Label(value))
+}
+
+// valueFindings turns the messages of an apimachinery IsXxx check of value
+// into findings at path, each quoting the value.
+func valueFindings(path, value, what string, msgs []string) []finding {
+	errs := make([]finding, 0, len(msgs))
+	for _, msg := range msgs {
+		errs = append(errs, findingAt(path, "%q %s%s", value, what, msg))
 	}
 	return errs
 }

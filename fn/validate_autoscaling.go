@@ -6,6 +6,9 @@ import (
 
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	pathvalidation "k8s.io/apimachinery/pkg/api/validation/path"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 )
@@ -23,6 +26,8 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, set settings) []finding {
 	a := p.Spec.Autoscaling
 	var errs []finding
 	if a != nil {
+		errs = append(errs, validateGPUMetric(p, a.GPU, set)...)
+		errs = append(errs, validateQueueMetric(a.Queue)...)
 		for i, m := range a.Metrics {
 			errs = append(errs, validateMetric(fmt.Sprintf("spec.autoscaling.metrics[%d]", i), m)...)
 		}
@@ -34,8 +39,15 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, set settings) []finding {
 	if !set.autoscaling {
 		return errs
 	}
-	if set.minReplicas < 1 {
-		errs = append(errs, findingAt("spec.autoscaling.minReplicas", "must be 1 or more, got %d", set.minReplicas))
+	switch {
+	case set.minReplicas < 0:
+		errs = append(errs, findingAt("spec.autoscaling.minReplicas", "must be 0 or more, got %d", set.minReplicas))
+	case set.minReplicas == 0 && !set.objectOrExternalMetric:
+		errs = append(errs, findingAt("spec.autoscaling.minReplicas",
+			"may be 0 only when the HPA has an Object or External metric, which tells it when to leave zero: "+
+				"set spec.autoscaling.queue, or add an Object or External entry to spec.autoscaling.metrics, or set minReplicas to 1 or more"))
+	case set.minReplicas == 0 && a != nil && a.Behavior != nil:
+		errs = append(errs, scaleUpFromZero(a.Behavior.ScaleUp)...)
 	}
 	switch {
 	case set.maxReplicas == 0:
@@ -66,6 +78,83 @@ func utilizationTarget(p *v1alpha1.MLPipeline, target *int32, isDefault bool, re
 			*target)}
 	}
 	return []finding{findingAt(path, "needs spec.resources.requests.%s: utilization is measured against the request", resource)}
+}
+
+// scaleUpFromZero finds scale-up rules under which an HPA at zero replicas
+// stays there: the API server accepts them, and the controller then never
+// adds the first pod.
+func scaleUpFromZero(r *autoscalingv2.HPAScalingRules) []finding {
+	const path = "spec.autoscaling.behavior.scaleUp"
+	if r == nil {
+		return nil
+	}
+	if r.SelectPolicy != nil && *r.SelectPolicy == autoscalingv2.DisabledPolicySelect {
+		return []finding{findingAt(path+".selectPolicy",
+			"Disabled with minReplicas 0: once at zero the HPA never scales up again; remove selectPolicy or set minReplicas to 1 or more")}
+	}
+	if len(r.Policies) == 0 {
+		return nil
+	}
+	for _, pol := range r.Policies {
+		if pol.Type != autoscalingv2.PercentScalingPolicy {
+			return nil
+		}
+	}
+	return []finding{findingAt(path+".policies",
+		"are all Percent with minReplicas 0: a percentage of 0 replicas is 0, so the HPA never leaves zero; "+
+			"add a policy of type Pods (for example value 1, periodSeconds 60)")}
+}
+
+// validateGPUMetric checks spec.autoscaling.gpu: a percentage, of GPUs the
+// container actually requests.
+func validateGPUMetric(p *v1alpha1.MLPipeline, g *v1alpha1.GPUMetricSpec, set settings) []finding {
+	const path = "spec.autoscaling.gpu"
+	if g == nil {
+		return nil
+	}
+	var errs []finding
+	if t := g.TargetUtilizationPercentage; t < 1 || t > 100 {
+		errs = append(errs, findingAt(path+".targetUtilizationPercentage", "must be 1 to 100, got %d", t))
+	}
+	if g.MetricName != "" {
+		errs = append(errs, metricNameSyntax(path+".metricName", g.MetricName)...)
+	}
+	if set.gpuCount <= 0 {
+		errs = append(errs, findingAt(path,
+			"needs spec.gpu.count of 1 or more: GPU utilisation is only measured for pods that have GPUs"))
+	}
+	return errs
+}
+
+// validateQueueMetric checks spec.autoscaling.queue.
+func validateQueueMetric(q *v1alpha1.QueueMetricSpec) []finding {
+	const path = "spec.autoscaling.queue"
+	if q == nil {
+		return nil
+	}
+	var errs []finding
+	if q.MetricName == "" {
+		errs = append(errs, findingAt(path+".metricName", "is required: the external metric that gives the backlog"))
+	} else {
+		errs = append(errs, metricNameSyntax(path+".metricName", q.MetricName)...)
+	}
+	switch {
+	case q.TargetPerReplica == nil:
+		errs = append(errs, findingAt(path+".targetPerReplica", "is required: the backlog one worker is meant to carry, such as 20"))
+	case q.TargetPerReplica.Sign() <= 0:
+		errs = append(errs, findingAt(path+".targetPerReplica", "must be more than 0, got %s", q.TargetPerReplica.String()))
+	}
+	if q.Selector != nil {
+		errs = append(errs, fromFieldErrors(metav1validation.ValidateLabelSelector(q.Selector,
+			metav1validation.LabelSelectorValidationOptions{}, field.NewPath("spec", "autoscaling", "queue", "selector")))...)
+	}
+	return errs
+}
+
+// metricNameSyntax checks a metric name as the API server checks the names
+// in HPA metrics: a path segment name.
+func metricNameSyntax(path, name string) []finding {
+	return valueFindings(path, name, "", pathvalidation.IsValidPathSegmentName(name))
 }
 
 func validateMetric(path string, m autoscalingv2.MetricSpec) []finding {
@@ -107,6 +196,9 @@ func validateMetric(path string, m autoscalingv2.MetricSpec) []finding {
 		errs = append(errs, metricTarget(path+".pods.target", m.Pods.Target, autoscalingv2.AverageValueMetricType)...)
 	case autoscalingv2.ObjectMetricSourceType:
 		errs = append(errs, metricName(path+".object.metric.name", m.Object.Metric)...)
+		if m.Object.DescribedObject.APIVersion == "" {
+			errs = append(errs, findingAt(path+".object.describedObject.apiVersion", "is required, such as v1 or apps/v1"))
+		}
 		if m.Object.DescribedObject.Kind == "" {
 			errs = append(errs, findingAt(path+".object.describedObject.kind", "is required"))
 		}

@@ -16,7 +16,12 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 				"%q %s: the image can change under a running Deployment and rollbacks cannot restore it; pin a version tag or a digest", s.Image, why))
 		}
 	}
-	if set.autoscaling && set.minReplicas < 2 {
+	switch {
+	case set.autoscaling && set.minReplicas == 0 && len(s.Ports) > 0:
+		ws = append(ws, findingAt("spec.autoscaling.minReplicas",
+			"is 0 although the container has ports: while the HPA holds the pipeline at zero, a Service routes requests to no pod and they fail; "+
+				"request-driven servers need a layer that buffers requests and drives the metric, queue consumers do not; set 1 or more to keep one pod serving"))
+	case set.autoscaling && set.minReplicas == 1:
 		ws = append(ws, findingAt("spec.autoscaling.minReplicas",
 			"is %d: while load is low a single pod serves everything, and a node drain or crash leaves none; set 2 or more for workers that must stay up", set.minReplicas))
 	}
