@@ -40,7 +40,7 @@ $(BIN)/controller-gen:
 	GOBIN=$(CURDIR)/$(BIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
 
 # ---- the function's own tests ----
-.PHONY: test update-golden generate lint-outputs
+.PHONY: test update-golden generate lint-outputs check-readme
 test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run (prints its executions)
 	go vet ./...
 	CONTROLLER_GEN=$(CURDIR)/$(BIN)/controller-gen go test ./...
@@ -52,6 +52,8 @@ generate: $(BIN)/controller-gen ## regenerate the MLPipeline CRD in config/crd f
 	$(BIN)/controller-gen crd:crdVersions=v1 paths=./fn/api/... output:crd:artifacts:config=config/crd
 lint-outputs: build $(BIN)/kube-score ## score every success fixture's output with kube-score
 	./hack/lint-outputs.sh
+check-readme: ## run the README's quick start and walkthrough on a fresh clone of HEAD; compare their outputs
+	go run ./hack/readmecheck
 
 # ---- beyond `make test`: real tools, a real control plane, benchmarks ----
 .PHONY: image e2e e2e-apiserver e2e-autoscaling bench
