@@ -144,6 +144,7 @@ func runBlock(script, dir string) (string, int, string, error) {
 	pwd.Close()
 	cmd := exec.Command("bash", "-c", script+"\nrc=$?\npwd > "+pwd.Name()+"\nexit $rc")
 	cmd.Dir = dir
+	cmd.Env = userEnv()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	rc := 0
@@ -162,6 +163,22 @@ func runBlock(script, dir string) (string, int, string, error) {
 		dir = d
 	}
 	return out.String(), rc, dir, nil
+}
+
+// userEnv is this process's environment without what an enclosing make
+// (make check-readme) passes to its children: a user's shell has none of
+// it, and the README's own make commands would print "make[1]: Entering
+// directory" with it.
+func userEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		switch name, _, _ := strings.Cut(kv, "="); name {
+		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GNUMAKEFLAGS", "MAKE_TERMOUT", "MAKE_TERMERR":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
 }
 
 func mask(s string) string {
