@@ -5,11 +5,13 @@
 #
 #   e2e/argocd/build.sh      prints DIR: the folder holding argocd-servers,
 #                            its argocd-cmp-server / argocd-repo-server
-#                            symlinks, and argocd-e2e
+#                            symlinks, argocd-e2e, and Argo CD's
+#                            hack/git-verify-wrapper.sh (from its module,
+#                            which the repo-server runs)
 #
 # Cached outside the repo, keyed by the Argo CD version and a hash of what
 # else decides the binaries (this module's go.mod, go.sum and cmd/ sources,
-# the Go version):
+# the Go version, the link flags):
 #   ${CACHE_DIR:-$HOME/.cache/mlpipeline-fn}/argocd-<version>-<hash>/
 # Argo CD v3.6.1 needs Go 1.27: GOTOOLCHAIN is set here (and in run.sh) only,
 # never for the function's own module. First build: about 15 min on 2 shared
@@ -27,16 +29,22 @@ if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 fi
 cd "$here"
 version="$(go list -m -f '{{.Version}}' github.com/argoproj/argo-cd/v3)"
-key="$({ go env GOVERSION; cat go.mod go.sum; find cmd -type f -name '*.go' | sort | xargs cat; } | sha256sum | cut -c1-12)"
+# Stamped like Argo CD's Makefile does, so the servers log their version.
+pkg=github.com/argoproj/argo-cd/v3/common
+ldflags="-s -w -X $pkg.version=${version#v} -X $pkg.gitTag=$version -X $pkg.gitTreeState=clean"
+key="$({ go env GOVERSION; echo "$ldflags"; cat go.mod go.sum; find cmd -type f -name '*.go' | sort | xargs cat; } | sha256sum | cut -c1-12)"
 dir="$cache/argocd-$version-$key"
 bins=(argocd-servers argocd-e2e)
+files=("${bins[@]}" git-verify-wrapper.sh)
 
 mkdir -p "$cache"
 # Serialise concurrent builds; the second caller reuses the first's result.
 exec 9>"$cache/.argocd-build.lock"
 flock 9
 
-if [[ -x $dir/argocd-servers && -x $dir/argocd-e2e ]]; then
+cached=true
+for f in "${files[@]}"; do [[ -x $dir/$f ]] || cached=false; done
+if $cached; then
   log "cached: $dir"
 else
   log "building Argo CD $version servers and client into $dir (first time ~15 min on 2 cores)"
@@ -44,8 +52,10 @@ else
   # Into a temp dir first: an interrupted build never looks cached.
   tmp="$(mktemp -d "$cache/.argocd-build.XXXXXX")"
   trap 'rm -rf "$tmp"' EXIT
-  CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags '-s -w' -o "$tmp/" \
+  CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "$ldflags" -o "$tmp/" \
     "${bins[@]/#/./cmd/}"
+  src="$(go mod download -json github.com/argoproj/argo-cd/v3 | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  install -m 755 "$src/hack/git-verify-wrapper.sh" "$tmp/"
   ln -s argocd-servers "$tmp/argocd-cmp-server"
   ln -s argocd-servers "$tmp/argocd-repo-server"
   chmod 755 "$tmp"

@@ -23,8 +23,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here=$repo/e2e/argocd
 golden=$repo/e2e/orchestrators/golden/kustomize.yaml
-# Argo CD v3.6.1 needs Go 1.27; only this harness uses it.
-export GOTOOLCHAIN=go1.27.3
+# Argo CD v3.6.1 needs Go 1.27: build.sh sets GOTOOLCHAIN for its build
+# only (not here, where `make build` may build the function).
 
 UPDATE=${UPDATE_GOLDEN:-0}
 for arg in "$@"; do
@@ -86,7 +86,7 @@ cleanup() {
   exec 1>&3 2>&3
   for pid in "${pids[@]}"; do stop "$pid"; done
   print_summary
-  if ((rc != 0)) && [[ -n ${KEEP_WORK:-} ]]; then
+  if [[ -n ${KEEP_WORK:-} ]]; then
     echo "work dir kept: $work" >&2
   else
     rm -rf "$work"
@@ -129,8 +129,6 @@ done
 t=$SECONDS
 bindir=$("$here/build.sh")
 echo "Argo CD binaries: $bindir (ready in $((SECONDS - t))s)" >&2
-argocd_src=$(cd "$here" && go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)
-
 # As root, the servers run as uid 999 in a private mount namespace; otherwise
 # `unshare -r` maps the caller to root in a user namespace (no uid 999 then).
 if ((EUID == 0)); then
@@ -159,10 +157,10 @@ cp "$KUSTOMIZE" "$work/usr-local-bin/kustomize"
 # plugin.yaml exactly as the sidecar image bakes it in.
 cp "$PLUGIN" "$work/config/plugin.yaml"
 # The repo-server runs git-verify-wrapper.sh for every revision; Argo CD's
-# image has it in /usr/local/bin, with kustomize. Taken from Argo CD's
-# module (in the module cache) at test time.
+# image has it in /usr/local/bin, with kustomize. build.sh took it from
+# Argo CD's module.
 cp -r "$work/usr-local-bin/." "$work/repo-server-bin/"
-install -m 755 "$argocd_src/hack/git-verify-wrapper.sh" "$work/repo-server-bin/git-verify-wrapper.sh"
+install -m 755 "$bindir/git-verify-wrapper.sh" "$work/repo-server-bin/git-verify-wrapper.sh"
 chmod -R a+rX "$work/bin" "$work/usr-local-bin" "$work/repo-server-bin" "$work/config"
 own "$work/plugins" "$work/cmp-tmp"
 client=$work/bin/argocd-e2e
