@@ -6,10 +6,13 @@
 #   1. CMP server directly: discovery, then GenerateManifest, with
 #      argocd-example/plugin.yaml unchanged, as uid 999, the function and
 #      kustomize in /usr/local/bin (a private mount namespace).
-#   2. repo-server -> CMP server: GenerateManifest of a file:// git repository.
+#   2. repo-server -> CMP server: GenerateManifest of a file:// git
+#      repository, with the plugin named, `plugin: {}` and no source type.
 #   3. Negative controls, both ways: a broken MLPipeline fails with the
 #      function's errors in Argo CD's message; a folder the discovery rule
 #      does not match is refused.
+#   4. Way 2: a repo-server without the sidecar runs its own kustomize with
+#      argocd-cm.yaml's kustomize.buildOptions (and fails without them).
 #
 #   e2e/argocd/run.sh            run, compare with the golden, diff on failure
 #   e2e/argocd/run.sh --update   (or UPDATE_GOLDEN=1) rewrite the golden
@@ -38,7 +41,8 @@ FN=$repo/bin/mlpipeline-fn
 KUSTOMIZE=$repo/bin/kustomize
 PLUGIN=$repo/argocd-example/plugin.yaml
 APP=argocd-example/app
-# spec.source.plugin.name: plugin.yaml's metadata.name-spec.version.
+# spec.source.plugin.name in application.yaml: plugin.yaml's
+# metadata.name-spec.version (checked below).
 PLUGIN_NAME=mlpipeline-v0.1.0
 # Argo CD's sidecars and repo-server run as uid 999 ("argocd").
 ARGOCD_UID=999
@@ -123,6 +127,8 @@ log "setup"
 for tool in git unshare setpriv flock timeout; do
   command -v "$tool" >/dev/null || die "$tool not found"
 done
+grep -q "^      name: $PLUGIN_NAME\$" "$repo/argocd-example/application.yaml" ||
+  die "argocd-example/application.yaml does not name plugin $PLUGIN_NAME"
 [[ -x $FN ]] || make -C "$repo" build
 [[ -x $KUSTOMIZE ]] || make -C "$repo" bin/kustomize
 
@@ -142,6 +148,9 @@ else
   own() { :; }
   echo "not root: servers run as $(id -un) mapped to root in a user namespace" >&2
 fi
+
+((EUID != 0)) || "${as_argocd[@]}" test -x "$work" ||
+  die "uid $ARGOCD_UID cannot reach $work: set TMPDIR to a folder it can enter"
 
 # Everything uid 999 runs is copied where it can read it (the cache and the
 # clone may sit in root's home): the servers, and the sidecar's
