@@ -225,7 +225,7 @@ start() {
 log "starting argocd-cmp-server (uid ${as_argocd:+$ARGOCD_UID}, /usr/local/bin = function + kustomize)"
 start "$work/cmp-server.log" "$work/usr-local-bin" env -i PATH=/usr/local/bin HOME=/home/argocd \
   TMPDIR="$work/cmp-tmp" ARGOCD_PLUGINSOCKFILEPATH="$work/plugins" \
-  "$work/bin/argocd-cmp-server" --config-dir-path "$work/config" --logformat text
+  "$work/bin/argocd-cmp-server" --config-dir-path "$work/config"
 cmp_pid=$started
 socket=$work/plugins/$PLUGIN_NAME.sock
 sock_up() { [[ -S $socket ]] || { kill -0 "$cmp_pid" 2>/dev/null || { cat "$work/cmp-server.log" >&2; die "argocd-cmp-server exited"; }; false; }; }
@@ -261,7 +261,7 @@ warning='warning: MLPipeline ml-pipeline: spec.autoscaling.minReplicas:'
 # minReplicas: 1).
 name="argocd-cmp-server logs the function's warning"
 if grep 'Plugin command successful' "$work/cmp-server.log" | grep -q "$warning"; then
-  grep -o 'dir=[^ ]*' "$work/cmp-server.log" | sort -u | sed 's/^/  | ran in /' >&2
+  grep -o '"dir":"[^"]*"' "$work/cmp-server.log" | sort -u | sed 's/^/  | ran in /' >&2
   pass "$name"
 else
   cat "$work/cmp-server.log" >&2
@@ -307,7 +307,7 @@ start_repo_server() {
   start "$logf" "$work/repo-server-bin" env -i PATH=/usr/local/bin:/usr/bin:/bin \
     HOME="$work/$name-home" TMPDIR="$work/$name-tmp" ARGOCD_PLUGINSOCKFILEPATH="$socks" \
     ARGOCD_ASK_PASS_SOCK="$work/$name-tmp/ask-pass.sock" ARGOCD_GPG_ENABLED=false \
-    "$work/bin/argocd-repo-server" --disable-tls --client-ca-path= --logformat text \
+    "$work/bin/argocd-repo-server" --disable-tls --client-ca-path= \
     --address 127.0.0.1 --port 0 --metrics-address 127.0.0.1 --metrics-port 0 \
     --redis "$redis_addr"
   pid=$started
