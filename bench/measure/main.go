@@ -106,6 +106,10 @@ type measured struct {
 	scale     []row // against the kyaml identity
 	noise     []row // the kyaml identity against itself
 	kustomize []row // kustomize with the function against kustomize with the identity
+	// linear is the function on 10,000 items paired with itself on 1,000, so
+	// that load drifting between the two cases cancels as in the others;
+	// then the same for the identity.
+	linear []row
 }
 
 func (r runner) all() (string, bool, error) {
@@ -141,6 +145,20 @@ func (r runner) all() (string, bool, error) {
 			}
 			rw.Label += ", identity in the function's column"
 			m.noise = append(m.noise, rw)
+		}
+	}
+	if big, ok := find(m.scale, func(c bench.Case) bool { return c.Items == 10000 }); ok {
+		if mid, ok := find(m.scale, func(c bench.Case) bool { return c.Items == 1000 }); ok {
+			fmt.Fprintf(os.Stderr, "measure: linearity, %s against %s ...\n", big.Label, mid.Label)
+			// The function first (the target), then the identity: how
+			// linear the floor itself is.
+			for _, bin := range []string{r.fn, r.identity} {
+				rw, err := r.scaling(bin, big.Case, mid.Case)
+				if err != nil {
+					return "", false, fmt.Errorf("linearity: %w", err)
+				}
+				m.linear = append(m.linear, rw)
+			}
 		}
 	}
 	if strings.Contains(kustomizeLabel, r.only) {
@@ -179,6 +197,22 @@ func (r runner) one(c bench.Case, fn, baseline string) (row, error) {
 		func() (sample, error) { return run(idIn, os.DevNull, baseline) },
 		r.budget, r.maxRuns)
 	rw.Case, rw.fnBytes, rw.idBytes = c, size(in), size(idIn)
+	return rw, err
+}
+
+// scaling runs bin on big's input and on small's, paired in rounds like fn
+// and identity elsewhere: the ratios are how much longer the bigger input
+// takes.
+func (r runner) scaling(bin string, big, small bench.Case) (row, error) {
+	bigIn := filepath.Join(r.work, fmt.Sprintf("in-%d-%d.yaml", big.Items, big.Pipelines))
+	smallIn := filepath.Join(r.work, fmt.Sprintf("in-%d-%d.yaml", small.Items, small.Pipelines))
+	rw, err := r.pair(
+		func() (sample, error) { return run(bigIn, os.DevNull, bin) },
+		func() (sample, error) { return run(smallIn, os.DevNull, bin) },
+		r.budget, r.maxRuns)
+	rw.Case = big
+	rw.Label = fmt.Sprintf("%s: %s against %s", filepath.Base(bin), big.Label, small.Label)
+	rw.fnBytes, rw.idBytes = size(bigIn), size(smallIn)
 	return rw, err
 }
 

@@ -84,12 +84,16 @@ func targets(b *strings.Builder, m measured) bool {
 			"the identity function takes %s to read and write that output (%.2f×).\n",
 			dur(gen.fn.wall), bytesStr(gen.fnBytes), bytesStr(gen.idBytes), dur(gen.id.wall), gen.wallRatio)
 	}
+	if len(m.linear) == 2 {
+		fn, id := m.linear[0], m.linear[1]
+		limits = append(limits, target{"linear: function wall at 10,000 items / at 1,000 items (paired)", fn.wallRatio, 11, fn.cpuRatio})
+		fmt.Fprintf(b, "\nScaling from 1,000 to 10,000 items, each binary against itself in paired rounds: "+
+			"function wall ×%.2f, CPU ×%.2f (%d rounds); identity wall ×%.2f, CPU ×%.2f (%d rounds).\n",
+			fn.wallRatio, fn.cpuRatio, fn.runs, id.wallRatio, id.cpuRatio, id.runs)
+	}
 	if haveBig && haveMid {
-		limits = append(limits, target{"linear: function wall at 10,000 items / at 1,000 items", ratio(big.fn.wall, mid.fn.wall), 11, ratio(big.fn.cpu, mid.fn.cpu)})
-		// The linear target compares two cases measured a minute apart, so load
-		// drift is not cancelled; CPU time, which waiting for a core does not
-		// inflate, is shown beside it.
-		fmt.Fprintf(b, "\nScaling from 1,000 to 10,000 items: function wall ×%.2f, CPU ×%.2f; identity wall ×%.2f, CPU ×%.2f.\n",
+		// Unpaired (the two cases ran a minute apart), for the identity too.
+		fmt.Fprintf(b, "\nThe same from the two cases' medians: function wall ×%.2f, CPU ×%.2f; identity wall ×%.2f, CPU ×%.2f.\n",
 			ratio(big.fn.wall, mid.fn.wall), ratio(big.fn.cpu, mid.fn.cpu), ratio(big.id.wall, mid.id.wall), ratio(big.id.cpu, mid.id.cpu))
 	}
 	if len(limits) == 0 {
