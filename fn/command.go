@@ -33,11 +33,12 @@ func NewCommand(version string) *cobra.Command {
   kpt fn eval --exec ./bin/mlpipeline-fn --fn-config mlpipeline.yaml
   mlpipeline-fn mlpipeline.yaml`
 	cmd.Version = version
-	showWarnings := cmd.Flags().Bool("warnings", true, "print warnings on stderr (results carry them in KRM mode either way)")
+	showWarnings := cmd.Flags().Bool("warnings", true,
+		"print warnings on stderr, and in standalone mode each pipeline's capacity line (results carry them in KRM mode either way)")
 	run := cmd.RunE
 	cmd.RunE = func(c *cobra.Command, args []string) error {
-		report := func(err error) error {
-			return reportResults(c, err, p.Results, *showWarnings)
+		report := func(err error, info framework.Results) error {
+			return reportResults(c, err, p.Results, info, *showWarnings)
 		}
 		if len(args) == 0 {
 			// A ResourceList goes back to the orchestrator even on error: its
@@ -53,9 +54,10 @@ func NewCommand(version string) *cobra.Command {
 					err = werr
 				}
 			}
-			return report(err)
+			return report(err, nil)
 		}
-		return report(renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout()))
+		err := renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout())
+		return report(err, p.Capacity)
 	}
 	// kyaml's command silences cobra's errors, flag errors included.
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -73,9 +75,12 @@ func isResourceList(out []byte) bool {
 }
 
 // reportResults prints problems for people on stderr: every error and
-// warning of a failed run, and the warnings of a successful one. kustomize
-// drops a function's results, so stderr is where its users see warnings.
-func reportResults(c *cobra.Command, err error, results framework.Results, showWarnings bool) error {
+// warning of a failed run, and the warnings of a successful one, followed by
+// info (the capacity lines of a standalone run). kustomize drops a
+// function's results, so stderr is where its users see warnings. Only
+// stdout carries objects, so nothing here can reach kustomize's or kpt's
+// input.
+func reportResults(c *cobra.Command, err error, results, info framework.Results, showWarnings bool) error {
 	var failed framework.Results
 	switch {
 	case errors.As(err, &failed):
@@ -89,7 +94,7 @@ func reportResults(c *cobra.Command, err error, results framework.Results, showW
 				warnings = append(warnings, r)
 			}
 		}
-		_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(warnings))
+		_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(append(warnings, info...)))
 	}
 	return err
 }

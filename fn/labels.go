@@ -1,6 +1,10 @@
 package fn
 
-import "github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
 
 const (
 	// SelectorLabel is the only label in the Deployment and PDB selectors. It
@@ -59,4 +63,25 @@ func ownerKey(namespace, name string) string {
 		return name
 	}
 	return namespace + "/" + name
+}
+
+// objectMeta is the metadata of every generated object: the pipeline's name
+// and namespace, the object labels, and spec.annotations plus extra (the
+// Service's own), with the owner annotation last, so nothing overrides it
+// (validation rejects a user value for it). The MLPipeline's own
+// metadata.annotations are orchestrator settings and are never copied.
+func objectMeta(p *v1alpha1.MLPipeline, extra ...map[string]string) metav1.ObjectMeta {
+	annotations := map[string]string{}
+	for _, m := range append([]map[string]string{p.Spec.Annotations}, extra...) {
+		for k, v := range m {
+			annotations[k] = v
+		}
+	}
+	annotations[OwnerAnnotation] = ownerKey(p.Namespace, p.Name)
+	return metav1.ObjectMeta{
+		Name:        p.Name,
+		Namespace:   p.Namespace,
+		Labels:      objectLabels(p),
+		Annotations: annotations,
+	}
 }

@@ -14,16 +14,21 @@ const hostnameTopologyKey = "kubernetes.io/hostname"
 func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 	s := p.Spec
 	spec := corev1.PodSpec{
-		Containers:                   []corev1.Container{container(p, set)},
-		NodeSelector:                 s.NodeSelector,
-		Tolerations:                  tolerations(s, set),
-		Affinity:                     s.Affinity,
-		TopologySpreadConstraints:    s.TopologySpreadConstraints,
-		ServiceAccountName:           s.ServiceAccountName,
-		AutomountServiceAccountToken: &set.automountToken,
-		ImagePullSecrets:             s.ImagePullSecrets,
-		SecurityContext:              set.podSecurityContext,
-		Volumes:                      s.Volumes,
+		InitContainers:                initContainers(s.InitContainers, set),
+		Containers:                    []corev1.Container{container(p, set)},
+		NodeSelector:                  s.NodeSelector,
+		Tolerations:                   tolerations(s, set),
+		Affinity:                      s.Affinity,
+		TopologySpreadConstraints:     s.TopologySpreadConstraints,
+		ServiceAccountName:            s.ServiceAccountName,
+		AutomountServiceAccountToken:  &set.automountToken,
+		ImagePullSecrets:              s.ImagePullSecrets,
+		SecurityContext:               set.podSecurityContext,
+		Volumes:                       s.Volumes,
+		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
+		PriorityClassName:             s.PriorityClassName,
+		RuntimeClassName:              s.RuntimeClassName,
+		ResourceClaims:                s.ResourceClaims,
 	}
 	// The defaults select the pipeline's own pods, so replicas spread over
 	// nodes and one node's loss never takes all of them.
@@ -34,6 +39,9 @@ func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 			TopologyKey:       hostnameTopologyKey,
 			WhenUnsatisfiable: corev1.ScheduleAnyway,
 			LabelSelector:     selector,
+			// Only the pods of the same revision count, so that during a
+			// rollout the new pods spread among themselves too.
+			MatchLabelKeys: []string{PodTemplateHashLabel},
 		}}
 	}
 	if set.defaultAntiAffinity {
@@ -47,11 +55,24 @@ func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 			}},
 		}}
 	}
+	var added []corev1.Volume
 	if set.writableTmp {
-		spec.Volumes = append(append([]corev1.Volume(nil), s.Volumes...), corev1.Volume{
+		added = append(added, corev1.Volume{
 			Name:         TmpVolumeName,
 			VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}},
 		})
+	}
+	if set.sharedMemory != nil {
+		size := set.sharedMemory.DeepCopy()
+		added = append(added, corev1.Volume{
+			Name: ShmVolumeName,
+			VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{
+				Medium: corev1.StorageMediumMemory, SizeLimit: &size,
+			}},
+		})
+	}
+	if len(added) > 0 {
+		spec.Volumes = append(append([]corev1.Volume(nil), s.Volumes...), added...)
 	}
 	return corev1.PodTemplateSpec{
 		ObjectMeta: metav1.ObjectMeta{Labels: podLabels(p), Annotations: s.PodAnnotations},
@@ -66,19 +87,52 @@ func container(p *v1alpha1.MLPipeline, set settings) corev1.Container {
 		Image:           s.Image,
 		Command:         s.Command,
 		Args:            s.Args,
-		Env:             s.Env,
+		WorkingDir:      s.WorkingDir,
 		Ports:           s.Ports,
+		EnvFrom:         s.EnvFrom,
+		Env:             s.Env,
 		Resources:       containerResources(s.Resources, set),
+		VolumeMounts:    s.VolumeMounts,
 		ReadinessProbe:  s.ReadinessProbe,
 		LivenessProbe:   s.LivenessProbe,
 		StartupProbe:    s.StartupProbe,
-		VolumeMounts:    s.VolumeMounts,
-		SecurityContext: set.securityContext,
+		Lifecycle:       s.Lifecycle,
+		ImagePullPolicy: s.ImagePullPolicy,
 	}
-	if set.writableTmp {
-		c.VolumeMounts = append(append([]corev1.VolumeMount(nil), s.VolumeMounts...), corev1.VolumeMount{
+	c = withDefaults(c, set.main)
+	if set.sharedMemory != nil {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: ShmVolumeName, MountPath: ShmMountPath})
+	}
+	return c
+}
+
+// initContainers are the user's init containers and native sidecars, with
+// the same defaults as the pipeline's container.
+func initContainers(cs []corev1.Container, set settings) []corev1.Container {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]corev1.Container, len(cs))
+	for i, c := range cs {
+		out[i] = withDefaults(c, set.initContainers[i])
+	}
+	return out
+}
+
+// withDefaults applies a container's resolved defaults without changing the
+// user's slices: the security context, HOME=/tmp first in env (so that the
+// user's variables can refer to $(HOME)), and the /tmp mount.
+func withDefaults(c corev1.Container, d containerDefaults) corev1.Container {
+	c.SecurityContext = d.securityContext
+	if d.home {
+		c.Env = append([]corev1.EnvVar{{Name: HomeEnv, Value: TmpMountPath}}, c.Env...)
+	}
+	if d.tmpMount {
+		c.VolumeMounts = append(append([]corev1.VolumeMount(nil), c.VolumeMounts...), corev1.VolumeMount{
 			Name: TmpVolumeName, MountPath: TmpMountPath,
 		})
+	} else {
+		c.VolumeMounts = append([]corev1.VolumeMount(nil), c.VolumeMounts...)
 	}
 	return c
 }
