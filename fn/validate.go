@@ -26,6 +26,7 @@ func validate(p *v1alpha1.MLPipeline, set settings, skip pathSet) field.ErrorLis
 	errs = append(errs, validatePod(p, set, spec, skip)...)
 	errs = append(errs, validateAutoscaling(p, set, spec.Child("autoscaling"), skip)...)
 	errs = append(errs, validatePDB(p.Spec.PodDisruptionBudget, spec.Child("podDisruptionBudget"))...)
+	errs = append(errs, validateServing(p, set, spec, skip)...)
 	return errs
 }
 
@@ -55,21 +56,27 @@ func validateContainer(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path
 	if s.ContainerName != "" {
 		errs = append(errs, dns1123Label(fldPath.Child("containerName"), s.ContainerName)...)
 	}
-	seenEnv := map[string]bool{}
-	for i, e := range s.Env {
-		name := fldPath.Child("env").Index(i).Child("name")
-		switch {
-		case e.Name == "":
-			errs = append(errs, field.Required(name, ""))
-		case seenEnv[e.Name]:
-			errs = append(errs, field.Duplicate(name, e.Name))
-		default:
-			seenEnv[e.Name] = true
-		}
-	}
+	errs = append(errs, validateEnv(s.Env, fldPath.Child("env"))...)
 	errs = append(errs, validatePorts(s.Ports, fldPath.Child("ports"))...)
 	errs = append(errs, validateResources(s.Resources, fldPath.Child("resources"))...)
 	errs = append(errs, validateGPU(s, set, fldPath)...)
+	return errs
+}
+
+func validateEnv(env []corev1.EnvVar, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	seen := map[string]bool{}
+	for i, e := range env {
+		name := fldPath.Index(i).Child("name")
+		switch {
+		case e.Name == "":
+			errs = append(errs, field.Required(name, ""))
+		case seen[e.Name]:
+			errs = append(errs, field.Duplicate(name, e.Name))
+		default:
+			seen[e.Name] = true
+		}
+	}
 	return errs
 }
 
@@ -212,10 +219,17 @@ func validateVolumes(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path, 
 		}
 		volumes[v.Name] = true
 	}
+	return append(errs, validateMounts(s.VolumeMounts, volumes, skip.has(spec.Child("volumes")), spec.Child("volumeMounts"))...)
+}
+
+// validateMounts checks a container's mounts: each names a declared volume
+// (unless spec.volumes could not be decoded) at a path of its own.
+func validateMounts(mounts []corev1.VolumeMount, volumes map[string]bool, volumesInvalid bool, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	mountPaths := map[string]bool{}
-	for i, m := range s.VolumeMounts {
-		idxPath := spec.Child("volumeMounts").Index(i)
-		if !volumes[m.Name] && !skip.has(spec.Child("volumes")) {
+	for i, m := range mounts {
+		idxPath := fldPath.Index(i)
+		if !volumes[m.Name] && !volumesInvalid {
 			errs = append(errs, field.Invalid(idxPath.Child("name"), m.Name, "is not declared in spec.volumes"))
 		}
 		switch {
