@@ -215,3 +215,41 @@ func TestPlainYAMLOnStdinPrintsNothingOnError(t *testing.T) {
 		t.Errorf("invalid plain YAML: exit code %d, stdout %q, stderr %q; want 1, nothing, the error", code, stdout, stderr)
 	}
 }
+
+// The capacity line goes to stderr in standalone mode, never to stdout
+// (kustomize and kpt read objects from stdout); in KRM mode it is a result,
+// and stderr has no capacity line (kpt shows the results itself).
+func TestCapacityLineOnStderrOnlyStandalone(t *testing.T) {
+	config := filepath.Join("testdata", "success", "gpu-model-server", "config.yaml")
+	const want = "capacity at maxReplicas 8: requests cpu 32, memory 256Gi, ephemeral-storage 160Gi, nvidia.com/gpu 8"
+	stdout, stderr, code := runCommand(t, "", config)
+	if code != 0 {
+		t.Fatalf("exit code %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "info: "+config+": MLPipeline ml-serving/llm-server: "+want) {
+		t.Errorf("standalone stderr lacks the capacity line:\n%s", stderr)
+	}
+	if strings.Contains(stdout, "capacity") {
+		t.Errorf("standalone stdout carries the capacity line:\n%s", stdout)
+	}
+	if _, quiet, _ := runCommand(t, "", "--warnings=false", config); quiet != "" {
+		t.Errorf("--warnings=false still prints on stderr:\n%s", quiet)
+	}
+
+	b, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  " +
+		strings.ReplaceAll(strings.TrimSpace(string(b)), "\n", "\n  ") + "\n"
+	stdout, stderr, code = runCommand(t, in)
+	if code != 0 {
+		t.Fatalf("KRM mode exit code %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "message: '"+want) {
+		t.Errorf("KRM results lack the capacity line:\n%s", stdout)
+	}
+	if strings.Contains(stderr, "capacity") {
+		t.Errorf("KRM mode prints the capacity line on stderr:\n%s", stderr)
+	}
+}

@@ -10,8 +10,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
 )
 
-const usage = `mlpipeline-fn generates a Deployment, an autoscaling/v2 HorizontalPodAutoscaler
-and a PodDisruptionBudget from each MLPipeline (apiVersion mlpipeline.dev/v1alpha1).
+const usage = `mlpipeline-fn generates a Deployment, an autoscaling/v2 HorizontalPodAutoscaler,
+a PodDisruptionBudget and, for a container with ports, a Service from each
+MLPipeline (apiVersion mlpipeline.dev/v1alpha1).
 
 With no arguments it is a KRM function: a ResourceList on stdin, the result on
 stdout, as kustomize (--enable-alpha-plugins), kpt and Argo CD run it.
@@ -19,7 +20,9 @@ With arguments it renders standalone: the first file is the MLPipeline config,
 the others (or - for stdin) are more resources; the result goes to stdout.
 
 Problems are reported on stderr with the file, the object and the field;
-the exit code is 1 when there is any error.`
+the exit code is 1 when there is any error. A standalone run also prints
+each pipeline's capacity envelope (its requests and limits at maxReplicas)
+on stderr.`
 
 // NewCommand wires the processor into kyaml's command: KRM function mode on
 // stdin/stdout, or standalone rendering of files.
@@ -27,7 +30,7 @@ func NewCommand(version string) *cobra.Command {
 	p := &Processor{}
 	cmd := command.Build(p, command.StandaloneEnabled, true)
 	cmd.Use = "mlpipeline-fn [CONFIG [FILE...|-]]"
-	cmd.Short = "Generate a Deployment, HPA and PodDisruptionBudget from an MLPipeline"
+	cmd.Short = "Generate a Deployment, HPA, PodDisruptionBudget and Service from an MLPipeline"
 	cmd.Long = usage
 	cmd.Example = `  kustomize build --enable-alpha-plugins --enable-exec kustomization-example/exec
   kpt fn eval --exec ./bin/mlpipeline-fn --fn-config mlpipeline.yaml
