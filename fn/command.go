@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
+	kerrors "sigs.k8s.io/kustomize/kyaml/errors"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
+	"sigs.k8s.io/kustomize/kyaml/kio"
 )
 
 const usage = `mlpipeline-fn generates a Deployment, an autoscaling/v2 HorizontalPodAutoscaler,
@@ -38,29 +41,22 @@ func NewCommand(version string) *cobra.Command {
 	cmd.Version = version
 	showWarnings := cmd.Flags().Bool("warnings", true,
 		"print warnings on stderr, and in standalone mode each pipeline's capacity line (results carry them in KRM mode either way)")
-	run := cmd.RunE
 	cmd.RunE = func(c *cobra.Command, args []string) error {
-		report := func(err error, info framework.Results) error {
-			return reportResults(c, err, p.Results, info, *showWarnings)
-		}
+		var err error
+		// The capacity lines go to stderr only standalone: kpt shows results
+		// itself.
+		var info framework.Results
 		if len(args) == 0 {
-			// A ResourceList goes back to the orchestrator even on error: its
-			// results carry the problems. Plain YAML piped in by hand goes
-			// back only on success, like standalone output.
-			out := c.OutOrStdout()
-			var buf bytes.Buffer
-			c.SetOut(&buf)
-			err := run(c, args)
-			c.SetOut(out)
-			if err == nil || isResourceList(buf.Bytes()) {
-				if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
-					err = werr
-				}
+			err = runKRM(p, c.InOrStdin(), c.OutOrStdout())
+			// kyaml's --stack flag: the stack of a wrapped kyaml error.
+			if stack, _ := c.Flags().GetBool("stack"); stack && kerrors.GetStack(err) != "" {
+				defer fmt.Fprintln(c.ErrOrStderr(), kerrors.GetStack(err))
 			}
-			return report(err, nil)
+		} else {
+			err = renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout())
+			info = p.Capacity
 		}
-		err := renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout())
-		return report(err, p.Capacity)
+		return reportResults(c, err, p.Results, info, *showWarnings)
 	}
 	// kyaml's command silences cobra's errors, flag errors included.
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -70,11 +66,20 @@ func NewCommand(version string) *cobra.Command {
 	return cmd
 }
 
-// isResourceList reports whether kyaml wrote a ResourceList, which it does
-// exactly when it read one.
-func isResourceList(out []byte) bool {
-	head := out[:min(len(out), 512)]
-	return bytes.Contains(head, []byte("kind: ResourceList"))
+// runKRM runs the processor as a KRM function. A ResourceList goes back to
+// the orchestrator even on error, since its results carry the problems;
+// plain YAML piped in by hand goes back only on success, like standalone
+// output. Which of the two came in is what kyaml's reader saw.
+func runKRM(p *Processor, in io.Reader, out io.Writer) error {
+	var buf bytes.Buffer
+	rw := &kio.ByteReadWriter{Reader: in, Writer: &buf, KeepReaderAnnotations: true}
+	err := framework.Execute(p, rw)
+	if err == nil || rw.WrappingKind == kio.ResourceListKind {
+		if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return err
 }
 
 // reportResults prints problems for people on stderr: every error and

@@ -146,11 +146,11 @@ func TestValidateEdges(t *testing.T) {
 			p.Spec.PodLabels = map[string]string{SelectorLabel: "p"}
 		}, ""},
 		{"mount at /tmp frees the tmp name", func(p *v1alpha1.MLPipeline) {
-			p.Spec.Volumes = []corev1.Volume{{Name: "tmp"}}
+			p.Spec.Volumes = []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
 			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
 		}, ""},
 		{"an init container with a read-only root takes the tmp name too", func(p *v1alpha1.MLPipeline) {
-			p.Spec.Volumes = []corev1.Volume{{Name: "tmp"}}
+			p.Spec.Volumes = []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
 			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
 			p.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "registry.example.com/i:1"}}
 		}, "spec.volumes[0].name"},
@@ -176,7 +176,7 @@ func TestValidateEdges(t *testing.T) {
 		{"grace period 0", func(p *v1alpha1.MLPipeline) { p.Spec.TerminationGracePeriodSeconds = ptr.To[int64](0) }, ""},
 		{"shared memory 1 byte", func(p *v1alpha1.MLPipeline) { p.Spec.SharedMemory = ptr.To(resource.MustParse("1")) }, ""},
 		{"own /dev/shm mount without sharedMemory", func(p *v1alpha1.MLPipeline) {
-			p.Spec.Volumes = []corev1.Volume{{Name: "dshm"}}
+			p.Spec.Volumes = []corev1.Volume{{Name: "dshm", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}}}
 			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "dshm", MountPath: "/dev/shm"}}
 		}, ""},
 		{"a sidecar may have probes", func(p *v1alpha1.MLPipeline) {
