@@ -17,12 +17,40 @@ import (
 // function's own defaults meet the profile, so only the user's contexts
 // are read.
 func podSecurityWarnings(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) []finding {
+	var ws []finding
+	// Init containers and sidecars with a context of their own: the
+	// container-level rules (the pod-level ones are the pipeline's below).
+	for i, c := range s.InitContainers {
+		if c.SecurityContext != nil {
+			ws = append(ws, containerSecurityWarnings(set.initContainers[i].securityContext,
+				spec.Child("initContainers").Index(i).Child("securityContext"))...)
+		}
+	}
 	if s.SecurityContext == nil && s.PodSecurityContext == nil {
-		return nil
+		return ws
 	}
 	c, pod := set.main.securityContext, set.podSecurityContext
-	containerPath, podPath := spec.Child("securityContext"), spec.Child("podSecurityContext")
-	const restricted = `, which Pod Security "restricted" forbids`
+	podPath := spec.Child("podSecurityContext")
+	ws = append(ws, containerSecurityWarnings(c, spec.Child("securityContext"))...)
+	if user := podOrNil(pod).RunAsUser; user != nil && *user == 0 {
+		ws = append(ws, warningAt(podPath.Child("runAsUser"), "is 0: the container runs as root"+restricted))
+	}
+	if !ptr.Deref(c.RunAsNonRoot, ptr.Deref(podOrNil(pod).RunAsNonRoot, false)) {
+		ws = append(ws, warningAt(podPath.Child("runAsNonRoot"),
+			"is not true in the pod or container security context: an image built to run as root runs as root"+restricted))
+	}
+	if !confinedSeccomp(c.SeccompProfile) && !confinedSeccomp(podOrNil(pod).SeccompProfile) {
+		ws = append(ws, warningAt(podPath.Child("seccompProfile", "type"),
+			"is not RuntimeDefault or Localhost: system calls are not filtered"+restricted))
+	}
+	return ws
+}
+
+const restricted = `, which Pod Security "restricted" forbids`
+
+// containerSecurityWarnings are the rules of "restricted" that one
+// container's security context decides on its own.
+func containerSecurityWarnings(c *corev1.SecurityContext, containerPath *field.Path) []finding {
 	var ws []finding
 	if ptr.Deref(c.Privileged, false) {
 		ws = append(ws, warningAt(containerPath.Child("privileged"), "is true: the container gets every device and capability of the node"+restricted))
@@ -43,21 +71,8 @@ func podSecurityWarnings(s v1alpha1.MLPipelineSpec, set settings, spec *field.Pa
 			}
 		}
 	}
-	for _, ctx := range []struct {
-		path *field.Path
-		user *int64
-	}{{containerPath, c.RunAsUser}, {podPath, podOrNil(pod).RunAsUser}} {
-		if ctx.user != nil && *ctx.user == 0 {
-			ws = append(ws, warningAt(ctx.path.Child("runAsUser"), "is 0: the container runs as root"+restricted))
-		}
-	}
-	if !ptr.Deref(c.RunAsNonRoot, ptr.Deref(podOrNil(pod).RunAsNonRoot, false)) {
-		ws = append(ws, warningAt(podPath.Child("runAsNonRoot"),
-			"is not true in the pod or container security context: an image built to run as root runs as root"+restricted))
-	}
-	if !confinedSeccomp(c.SeccompProfile) && !confinedSeccomp(podOrNil(pod).SeccompProfile) {
-		ws = append(ws, warningAt(podPath.Child("seccompProfile", "type"),
-			"is not RuntimeDefault or Localhost: system calls are not filtered"+restricted))
+	if c.RunAsUser != nil && *c.RunAsUser == 0 {
+		ws = append(ws, warningAt(containerPath.Child("runAsUser"), "is 0: the container runs as root"+restricted))
 	}
 	return ws
 }
