@@ -25,10 +25,11 @@ func validateServing(p *v1alpha1.MLPipeline, set settings, spec *field.Path, ski
 	errs = append(errs, validateService(s, set, spec)...)
 	errs = append(errs, validateEnvFrom(s.EnvFrom, spec.Child("envFrom"))...)
 	errs = append(errs, validatePullPolicy(s.ImagePullPolicy, spec.Child("imagePullPolicy"))...)
-	errs = append(errs, validateLifecycle(s.Lifecycle, spec.Child("lifecycle"))...)
-	if g := s.TerminationGracePeriodSeconds; g != nil && *g < 0 {
-		errs = append(errs, field.Invalid(spec.Child("terminationGracePeriodSeconds"), *g, "must be 0 or more"))
+	grace := ptr.Deref(s.TerminationGracePeriodSeconds, defaultTerminationGracePeriod)
+	if grace < 0 {
+		errs = append(errs, field.Invalid(spec.Child("terminationGracePeriodSeconds"), grace, "must be 0 or more"))
 	}
+	errs = append(errs, validateLifecycle(s.Lifecycle, grace, spec.Child("lifecycle"))...)
 	errs = append(errs, dns1123Subdomain(spec.Child("priorityClassName"), s.PriorityClassName)...)
 	if rc := s.RuntimeClassName; rc != nil && *rc == "" {
 		errs = append(errs, field.Required(spec.Child("runtimeClassName"), "a RuntimeClass name, or leave the field out"))
@@ -141,7 +142,10 @@ func validatePullPolicy(policy corev1.PullPolicy, fldPath *field.Path) field.Err
 	return field.ErrorList{field.NotSupported(fldPath, policy, pullPolicies)}
 }
 
-func validateLifecycle(l *corev1.Lifecycle, fldPath *field.Path) field.ErrorList {
+// defaultTerminationGracePeriod is the API server's default, in seconds.
+const defaultTerminationGracePeriod int64 = 30
+
+func validateLifecycle(l *corev1.Lifecycle, grace int64, fldPath *field.Path) field.ErrorList {
 	if l == nil {
 		return nil
 	}
@@ -151,15 +155,16 @@ func validateLifecycle(l *corev1.Lifecycle, fldPath *field.Path) field.ErrorList
 		handler *corev1.LifecycleHandler
 	}{{"postStart", l.PostStart}, {"preStop", l.PreStop}} {
 		if h.handler != nil {
-			errs = append(errs, validateHandler(h.handler, fldPath.Child(h.name))...)
+			errs = append(errs, validateHandler(h.handler, grace, fldPath.Child(h.name))...)
 		}
 	}
 	return errs
 }
 
 // validateHandler checks that a lifecycle hook has exactly one action and
-// that the action is complete.
-func validateHandler(h *corev1.LifecycleHandler, fldPath *field.Path) field.ErrorList {
+// that the action is complete; a sleep must end within the grace period
+// (the API server checks it against the default 30 s when none is set).
+func validateHandler(h *corev1.LifecycleHandler, grace int64, fldPath *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	var actions []string
 	if h.Exec != nil {
@@ -178,8 +183,9 @@ func validateHandler(h *corev1.LifecycleHandler, fldPath *field.Path) field.Erro
 	}
 	if h.Sleep != nil {
 		actions = append(actions, "sleep")
-		if h.Sleep.Seconds < 0 {
-			errs = append(errs, field.Invalid(fldPath.Child("sleep", "seconds"), h.Sleep.Seconds, "must be 0 or more"))
+		if n := h.Sleep.Seconds; n < 0 || grace >= 0 && n > grace {
+			errs = append(errs, field.Invalid(fldPath.Child("sleep", "seconds"), n,
+				fmt.Sprintf("must be 0 or more and at most the termination grace period of %d s (spec.terminationGracePeriodSeconds): the container would be killed before the sleep ends", grace)))
 		}
 	}
 	switch len(actions) {
@@ -251,6 +257,7 @@ func validateClaimRefs(refs []corev1.ResourceClaim, claims []corev1.PodResourceC
 // API server does, and against the pipeline's container and volumes.
 func validateInitContainers(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path, skip pathSet) field.ErrorList {
 	var errs field.ErrorList
+	grace := ptr.Deref(s.TerminationGracePeriodSeconds, defaultTerminationGracePeriod)
 	volumes := map[string]bool{}
 	for _, v := range s.Volumes {
 		volumes[v.Name] = true
@@ -285,7 +292,7 @@ func validateInitContainers(s v1alpha1.MLPipelineSpec, set settings, spec *field
 		errs = append(errs, validatePorts(c.Ports, idxPath.Child("ports"))...)
 		errs = append(errs, validateResources(c.Resources, idxPath.Child("resources"))...)
 		errs = append(errs, validatePullPolicy(c.ImagePullPolicy, idxPath.Child("imagePullPolicy"))...)
-		errs = append(errs, validateLifecycle(c.Lifecycle, idxPath.Child("lifecycle"))...)
+		errs = append(errs, validateLifecycle(c.Lifecycle, grace, idxPath.Child("lifecycle"))...)
 		if !skip.has(spec.Child("resourceClaims")) {
 			errs = append(errs, validateClaimRefs(c.Resources.Claims, s.ResourceClaims, idxPath.Child("resources", "claims"))...)
 		}

@@ -3,13 +3,9 @@ package fn
 import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/utils/ptr"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 )
-
-// defaultTerminationGracePeriod is the API server's default, in seconds.
-const defaultTerminationGracePeriod int64 = 30
 
 // warnings are findings only the user can fix; each names the field to set.
 func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
@@ -43,14 +39,6 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 		ws = append(ws, warningAt(spec.Child("sharedMemory"),
 			"%s is more than the memory limit %s (%s): /dev/shm counts against it, so filling it gets the container OOM-killed; raise the limit or lower sharedMemory",
 			shm.String(), limit.String(), spec.Child("resources", "limits").Key(string(corev1.ResourceMemory))))
-	}
-	if l := s.Lifecycle; l != nil && l.PreStop != nil && l.PreStop.Sleep != nil {
-		grace := ptr.Deref(s.TerminationGracePeriodSeconds, defaultTerminationGracePeriod)
-		if l.PreStop.Sleep.Seconds >= grace {
-			ws = append(ws, warningAt(spec.Child("lifecycle", "preStop", "sleep", "seconds"),
-				"is %d, not less than the termination grace period of %d s (spec.terminationGracePeriodSeconds): the container is killed before it ends",
-				l.PreStop.Sleep.Seconds, grace))
-		}
 	}
 	for _, r := range []struct {
 		name corev1.ResourceName
