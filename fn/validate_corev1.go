@@ -41,8 +41,9 @@ func validatePassThrough(s v1alpha1.MLPipelineSpec, set settings, spec *field.Pa
 	errs = append(errs, validateProbe(s.LivenessProbe, true, declared, spec.Child("livenessProbe"))...)
 	errs = append(errs, validateProbe(s.StartupProbe, true, declared, spec.Child("startupProbe"))...)
 	for i, v := range s.Volumes {
-		errs = append(errs, exactlyOneSource(reflect.ValueOf(v.VolumeSource),
-			"volume type, such as emptyDir, configMap, secret, persistentVolumeClaim or ephemeral", spec.Child("volumes").Index(i))...)
+		// A volume with no source is an emptyDir to the API server, which
+		// defaults it; two sources it refuses.
+		errs = append(errs, oneSource(reflect.ValueOf(v.VolumeSource), "volume type", false, spec.Child("volumes").Index(i))...)
 	}
 	for i, m := range s.VolumeMounts {
 		idxPath := spec.Child("volumeMounts").Index(i)
@@ -75,17 +76,16 @@ func validateEnvVar(e corev1.EnvVar, fldPath *field.Path) field.ErrorList {
 	if e.Value != "" {
 		return field.ErrorList{field.Forbidden(fldPath.Child("valueFrom"), "may not be specified when `value` is not empty")}
 	}
-	return exactlyOneSource(reflect.ValueOf(*e.ValueFrom), "source", fldPath.Child("valueFrom"))
+	return oneSource(reflect.ValueOf(*e.ValueFrom), "source", true, fldPath.Child("valueFrom"))
 }
 
-// maxNamesListed keeps a message about VolumeSource's 30 types readable:
-// the caller names the usual ones instead.
+// maxNamesListed keeps a message about a long union short.
 const maxNamesListed = 6
 
-// exactlyOneSource checks a union such as VolumeSource or EnvVarSource: a
-// struct of optional pointers of which exactly one is set. Reading the
-// struct keeps the rule true as core/v1 adds sources.
-func exactlyOneSource(union reflect.Value, what string, fldPath *field.Path) field.ErrorList {
+// oneSource checks a union such as VolumeSource or EnvVarSource: a struct
+// of optional pointers of which at most one, and when required exactly one,
+// is set. Reading the struct keeps the rule true as core/v1 adds sources.
+func oneSource(union reflect.Value, what string, required bool, fldPath *field.Path) field.ErrorList {
 	var set []string
 	var names []string
 	t := union.Type()
@@ -100,12 +100,14 @@ func exactlyOneSource(union reflect.Value, what string, fldPath *field.Path) fie
 		}
 	}
 	switch {
+	case len(set) == 0 && !required:
+		return nil
 	case len(set) == 0 && len(names) > maxNamesListed:
 		return field.ErrorList{field.Required(fldPath, fmt.Sprintf("must specify a %s", what))}
 	case len(set) == 0:
 		return field.ErrorList{field.Required(fldPath, fmt.Sprintf("must specify a %s: one of %s", what, strings.Join(names, ", ")))}
 	case len(set) > 1:
-		return field.ErrorList{field.Forbidden(fldPath.Child(set[1]), fmt.Sprintf("may not specify more than 1 %s (%s is set)", strings.Split(what, ",")[0], set[0]))}
+		return field.ErrorList{field.Forbidden(fldPath.Child(set[1]), fmt.Sprintf("may not specify more than 1 %s (%s is set)", what, set[0]))}
 	}
 	return nil
 }
@@ -181,7 +183,7 @@ func validateProbe(probe *corev1.Probe, successMustBeOne bool, ports sets.Set[st
 	if probe == nil {
 		return nil
 	}
-	errs := exactlyOneSource(reflect.ValueOf(probe.ProbeHandler), "handler type", fldPath)
+	errs := oneSource(reflect.ValueOf(probe.ProbeHandler), "handler type", true, fldPath)
 	for _, f := range []struct {
 		name  string
 		value int32
