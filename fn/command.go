@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 const usage = `mlpipeline-fn generates a Deployment, an autoscaling/v2 HorizontalPodAutoscaler
@@ -44,9 +46,19 @@ func NewCommand(version string) *cobra.Command {
 			// results carry the problems. Plain YAML piped in by hand goes
 			// back only on success, like standalone output.
 			out := c.OutOrStdout()
+			in, err := io.ReadAll(c.InOrStdin())
+			if err != nil {
+				return report(fmt.Errorf("reading stdin: %w", err))
+			}
+			if rejected, results := rejectBadItems(in); rejected != nil {
+				p.Results = results
+				_, werr := out.Write(rejected)
+				return report(errors.Join(results, werr))
+			}
+			c.SetIn(bytes.NewReader(in))
 			var buf bytes.Buffer
 			c.SetOut(&buf)
-			err := run(c, args)
+			err = run(c, args)
 			c.SetOut(out)
 			if err == nil || isResourceList(buf.Bytes()) {
 				if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
@@ -63,6 +75,55 @@ func NewCommand(version string) *cobra.Command {
 		return err
 	})
 	return cmd
+}
+
+// rejectBadItems checks the items of a ResourceList before kyaml reads
+// them: an item that is not a map, or whose metadata or annotations are
+// not maps, makes kyaml fail with no ResourceList and no item index, or
+// silently drop the value. It returns the ResourceList as it came with an
+// error result for each such item, or nil when there is none (or the input
+// is no ResourceList, which kyaml reports itself).
+func rejectBadItems(in []byte) ([]byte, framework.Results) {
+	var doc yaml.Node
+	if yaml.NewDecoder(bytes.NewReader(in)).Decode(&doc) != nil || len(doc.Content) != 1 {
+		return nil, nil
+	}
+	rl := yaml.NewRNode(doc.Content[0])
+	if rl.YNode().Kind != yaml.MappingNode || rl.GetKind() != "ResourceList" {
+		return nil, nil
+	}
+	items := rl.Field("items")
+	if items == nil || items.Value.YNode().Kind != yaml.SequenceNode {
+		return nil, nil
+	}
+	var results framework.Results
+	for i, item := range items.Value.YNode().Content {
+		if problem := itemProblem(i, item, false); problem != nil {
+			results = append(results, problem)
+		}
+	}
+	if len(results) == 0 {
+		return nil, nil
+	}
+	encoded, err := yaml.Marshal(results)
+	if err != nil {
+		return nil, append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+	}
+	resultNodes, err := yaml.Parse(string(encoded))
+	if err != nil {
+		return nil, append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+	}
+	if old := rl.Field("results"); old != nil && old.Value.YNode().Kind == yaml.SequenceNode {
+		resultNodes.YNode().Content = append(old.Value.YNode().Content, resultNodes.YNode().Content...)
+	}
+	if err := rl.PipeE(yaml.SetField("results", resultNodes)); err != nil {
+		return nil, append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+	}
+	out, err := rl.String()
+	if err != nil {
+		return nil, append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+	}
+	return []byte(out), results
 }
 
 // isResourceList reports whether kyaml wrote a ResourceList, which it does

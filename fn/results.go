@@ -50,8 +50,12 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 }
 
 func (o origin) result(severity framework.Severity, fe finding) *framework.Result {
-	ref := o.ref
-	r := &framework.Result{Severity: severity, Message: fe.message, ResourceRef: &ref, File: o.file}
+	r := &framework.Result{Severity: severity, Message: fe.message, File: o.file}
+	// An object without apiVersion, kind or name ({}) has no reference.
+	if o.ref != (yaml.ResourceIdentifier{}) {
+		ref := o.ref
+		r.ResourceRef = &ref
+	}
 	if fe.path != "" {
 		r.Field = &framework.Field{Path: fe.path}
 	}
