@@ -197,8 +197,17 @@ else
   fail "image: runs as non-root user by default (USER is '$img_user')"
 fi
 
-# Helper that reads commands out of plugin.yaml / argocd-cm.yaml.
+# Helper that reads commands out of plugin.yaml / argocd-cm.yaml, and the
+# one that compares the selectors of two rendered overlays.
 go build -o "$work/yamlget" ./e2e/orchestrators/yamlget
+go build -o "$work/selectors" ./e2e/orchestrators/selectors
+# A real namespace-setting function for kpt pipelines: set-namespace from
+# the kpt-functions-catalog, pinned in its own module (setnamespace/).
+t=$SECONDS
+mkdir -p "$work/fnbin"
+go build -C "$here/setnamespace" -o "$work/fnbin/set-namespace" \
+  github.com/GoogleContainerTools/kpt-functions-catalog/functions/go/set-namespace
+echo "set-namespace built in $((SECONDS - t))s" >&2
 
 # --------------------------------------------------- 1. kustomize build --
 log "1. kustomize build"
@@ -393,6 +402,75 @@ else
   cat "$cmpdir/buildopts.log" >&2
   fail "$name"
 fi
+
+# ------------------------------- 5. kpt fn render, then set-namespace --
+# A Kptfile runs mlpipeline-fn and then set-namespace, which moves the
+# MLPipeline and everything it generated from staging to prod on every
+# render. The objects must stay the MLPipeline's: three renders, and the
+# second and third change nothing.
+log "5. kpt fn render: mlpipeline-fn, then set-namespace (exec)"
+setns_case() {
+  local root=$work/kpt-set-namespace name="kpt fn render + set-namespace"
+  local pkg=$root/pkg
+  local -a kpt=(env "PATH=$repo/bin:$work/fnbin:$PATH" kpt fn render --allow-exec "$pkg")
+  local -a commit=(git -C "$pkg" -c user.name=e2e -c user.email=e2e@localhost commit -q --allow-empty)
+  mkdir -p "$root"
+  cp -r "$here/testdata/set-namespace" "$pkg"
+  git -C "$pkg" init -q
+  git -C "$pkg" add -A
+  "${commit[@]}" -m source
+  if run "$root/render1.log" "${kpt[@]}"; then
+    check "$name: first render, everything in prod" "$golden/kpt-set-namespace" "$(tree "$pkg")"
+  else
+    fail "$name: first render, everything in prod"
+  fi
+  git -C "$pkg" add -A
+  "${commit[@]}" -m rendered
+  local i
+  for i in 2 3; do
+    if run "$root/render$i.log" "${kpt[@]}" &&
+       git -C "$pkg" add -A && git -C "$pkg" diff --cached --exit-code >&2; then
+      pass "$name: render $i changes nothing"
+    else
+      fail "$name: render $i changes nothing"
+    fi
+  done
+}
+setns_case
+
+# ----------------------- 6. kustomize overlays of one MLPipeline, one ns --
+# A stable and a canary overlay of one MLPipeline in one namespace. The
+# README's ways (kustomize labels with includeSelectors: true on every
+# overlay, or an MLPipeline name of its own per overlay) must give selectors
+# that never pick the other overlay's pods; the naive namePrefix overlay,
+# and a label on the canary alone, must be caught overlapping (negative
+# controls: the check can fail).
+log "6. kustomize overlays in one namespace"
+overlays=$here/testdata/overlays
+for variant in labels distinct-names prefix-only canary-label-only; do
+  name="kustomize overlays ($variant): selectors"
+  want=disjoint
+  [[ $variant == prefix-only || $variant == canary-label-only ]] && want=overlap
+  built=1
+  for track in stable canary; do
+    run "$work/overlay-$variant-$track.log" "$KUSTOMIZE" build --enable-alpha-plugins --enable-exec \
+      -o "$work/overlay-$variant-$track.yaml" "$overlays/$variant/$track" || built=0
+  done
+  if ((built == 0)); then
+    fail "$name"
+    continue
+  fi
+  rc=0
+  "$work/selectors" "$work/overlay-$variant-stable.yaml" "$work/overlay-$variant-canary.yaml" \
+    >"$work/overlay-$variant.txt" 2>&1 || rc=$?
+  cat "$work/overlay-$variant.txt" >&2
+  if { [[ $want == disjoint && $rc == 0 ]]; } ||
+     { [[ $want == overlap && $rc == 1 ]] && grep -q '^overlap: ' "$work/overlay-$variant.txt"; }; then
+    pass "$name $want"
+  else
+    fail "$name $want (selectors exit $rc)"
+  fi
+done
 
 # ---------------------------------------------------------------- summary --
 print_summary
