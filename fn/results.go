@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -35,6 +36,9 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 		TypeMeta: yaml.TypeMeta{APIVersion: node.GetApiVersion(), Kind: node.GetKind()},
 		NameMeta: yaml.NameMeta{Name: node.GetName(), Namespace: node.GetNamespace()},
 	}}
+	if name, namespace, ok := mergedNameMeta(node.YNode()); ok {
+		o.ref.Name, o.ref.Namespace = name, namespace
+	}
 	path, index, _ := kioutil.GetFileAnnotations(node)
 	o.annotatedPath = path
 	if path == "" {
@@ -72,4 +76,29 @@ func (o origin) results(severity framework.Severity, errs []finding) framework.R
 
 func hasErrors(rs framework.Results) bool {
 	return rs.ExitCode() != 0
+}
+
+// mergedNameMeta reads the name and namespace of an object whose metadata
+// has a YAML merge key (metadata: {<<: *common, name: x}), which kyaml's
+// accessors do not follow; ok is false for any other object.
+func mergedNameMeta(n *yaml.Node) (name, namespace string, ok bool) {
+	if n.Kind != yaml.MappingNode {
+		return "", "", false
+	}
+	md := fieldValue(n, "metadata")
+	if md == nil || md.Kind != yaml.MappingNode || !hasMergeKey(md) {
+		return "", "", false
+	}
+	raw, err := nodeToJSON(yaml.NewRNode(md))
+	if err != nil {
+		return "", "", false
+	}
+	var meta struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	}
+	if json.Unmarshal(raw, &meta) != nil {
+		return "", "", false
+	}
+	return meta.Name, meta.Namespace, true
 }

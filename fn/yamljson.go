@@ -202,3 +202,13 @@ func forgetLines(n *yaml.Node) {
 		forgetLines(c)
 	}
 }
+
+// hasMergeKey reports whether the mapping n has a merge key of its own.
+func hasMergeKey(n *yaml.Node) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Kind == yaml.ScalarNode && n.Content[i].ShortTag() == yaml.MergeTag {
+			return true
+		}
+	}
+	return false
+}

@@ -65,7 +65,7 @@ func TestMergeKeysReadAsKubectlDoes(t *testing.T) {
 			t.Fatal(err)
 		}
 		node, err := yaml.Parse(string(data))
-		if err != nil || !hasMergeKey(node.YNode()) {
+		if err != nil || !hasMergeKeyAnywhere(node.YNode()) {
 			continue
 		}
 		checked++
@@ -88,12 +88,12 @@ func TestMergeKeysReadAsKubectlDoes(t *testing.T) {
 	}
 }
 
-func hasMergeKey(n *yaml.Node) bool {
-	for i, c := range n.Content {
-		if n.Kind == yaml.MappingNode && i%2 == 0 && c.ShortTag() == yaml.MergeTag {
-			return true
-		}
-		if hasMergeKey(c) {
+func hasMergeKeyAnywhere(n *yaml.Node) bool {
+	if n.Kind == yaml.MappingNode && hasMergeKey(n) {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasMergeKeyAnywhere(c) {
 			return true
 		}
 	}
