@@ -311,6 +311,22 @@ kpt_render_cases() {
       fail "$name: invalid MLPipeline fails with field paths"
     fi
   fi
+
+  # e) An error about the YAML itself gives no line number: kpt sends a
+  #    ResourceList whose lines are not the user's file's.
+  git -C "$pkg" checkout -q HEAD -- .
+  cp "$repo/testdata/error/merge-key-not-a-map/config.yaml" "$pkg/mlpipeline.yaml"
+  name="kpt fn render ($variant): YAML errors without ResourceList line numbers"
+  if timeout --kill-after=10 "$STEP_TIMEOUT" "${kpt[@]}" >"$root/yaml-error.log" 2>&1; then
+    cat "$root/yaml-error.log" >&2
+    fail "$name"
+  elif grep -F '[error]' "$root/yaml-error.log" | grep -qF 'a merge key (<<) takes a map' &&
+       ! grep -F '[error]' "$root/yaml-error.log" | grep -qE 'line [0-9]'; then
+    pass "$name"
+  else
+    cat "$root/yaml-error.log" >&2
+    fail "$name"
+  fi
 }
 log "2. kpt fn render (image, KPT_FN_RUNTIME=$ENGINE)"
 kpt_render_cases image
