@@ -211,6 +211,18 @@ func TestOwnershipSurvivesANamespaceMove(t *testing.T) {
 		}
 	})
 
+	t.Run("same name moved into one namespace", func(t *testing.T) {
+		// set-namespace over a package with a/scorer and b/scorer makes two
+		// prod/scorer: an error, and nothing changes.
+		both := moved(moved(settled(inNamespace(kptPipeline, "a")+inNamespace(kptPipeline, "b")), "a", "prod"), "b", "prod")
+		in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + both
+		var out bytes.Buffer
+		rw := &kio.ByteReadWriter{Reader: strings.NewReader(in), Writer: &out, KeepReaderAnnotations: true}
+		if err := framework.Execute(&fn.Processor{}, rw); err == nil || !strings.Contains(err.Error(), `duplicates the MLPipeline "prod/scorer"`) {
+			t.Errorf("want the duplicate reported, got %v:\n%s", err, out.String())
+		}
+	})
+
 	t.Run("moved without its MLPipeline", func(t *testing.T) {
 		// Only the generated objects move: they are no longer next to their
 		// MLPipeline, so they go, and the MLPipeline generates anew.
