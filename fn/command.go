@@ -7,8 +7,10 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	kerrors "sigs.k8s.io/kustomize/kyaml/errors"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
+	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -36,9 +38,12 @@ func NewCommand(version string) *cobra.Command {
   mlpipeline-fn mlpipeline.yaml`
 	cmd.Version = version
 	showWarnings := cmd.Flags().Bool("warnings", true, "print warnings on stderr (results carry them in KRM mode either way)")
-	run := cmd.RunE
+	stack := cmd.Flags().Lookup("stack")
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		report := func(err error) error {
+			if s := kerrors.GetStack(err); stack != nil && stack.Value.String() == "true" && s != "" {
+				_, _ = fmt.Fprintln(c.ErrOrStderr(), s)
+			}
 			return reportResults(c, err, p.Results, *showWarnings)
 		}
 		if len(args) == 0 {
@@ -46,20 +51,8 @@ func NewCommand(version string) *cobra.Command {
 			// results carry the problems. Plain YAML piped in by hand goes
 			// back only on success, like standalone output.
 			out := c.OutOrStdout()
-			in, err := io.ReadAll(c.InOrStdin())
-			if err != nil {
-				return report(fmt.Errorf("reading stdin: %w", err))
-			}
-			if rejected, results := rejectBadItems(in); rejected != nil {
-				p.Results = results
-				_, werr := out.Write(rejected)
-				return report(errors.Join(results, werr))
-			}
-			c.SetIn(bytes.NewReader(in))
 			var buf bytes.Buffer
-			c.SetOut(&buf)
-			err = run(c, args)
-			c.SetOut(out)
+			err := executeKRM(p, c.InOrStdin(), &buf)
 			if err == nil || isResourceList(buf.Bytes()) {
 				if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
 					err = werr
@@ -77,53 +70,94 @@ func NewCommand(version string) *cobra.Command {
 	return cmd
 }
 
-// rejectBadItems checks the items of a ResourceList before kyaml reads
-// them: an item that is not a map, or whose metadata or annotations are
-// not maps, makes kyaml fail with no ResourceList and no item index, or
-// silently drop the value. It returns the ResourceList as it came with an
-// error result for each such item, or nil when there is none (or the input
-// is no ResourceList, which kyaml reports itself).
-func rejectBadItems(in []byte) ([]byte, framework.Results) {
-	var doc yaml.Node
-	if yaml.NewDecoder(bytes.NewReader(in)).Decode(&doc) != nil || len(doc.Content) != 1 {
-		return nil, nil
+// executeKRM is kyaml's framework.Execute with one step more: the items are
+// checked right after reading, before kyaml's annotation bookkeeping, which
+// fails with no index on an item that is a list or has metadata or
+// annotations that are not maps, or silently drops annotations that are a
+// plain value. Such items get the ResourceList back as it came, with an
+// error result naming each one; the rest is framework.Execute's, step by
+// step.
+func executeKRM(p *Processor, in io.Reader, out io.Writer) error {
+	rw := &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true}
+	items, err := rw.Read()
+	if err != nil {
+		return kerrors.WrapPrefixf(err, "failed to read ResourceList input")
 	}
-	rl := yaml.NewRNode(doc.Content[0])
-	if rl.YNode().Kind != yaml.MappingNode || rl.GetKind() != "ResourceList" {
-		return nil, nil
-	}
-	items := rl.Field("items")
-	if items == nil || items.Value.YNode().Kind != yaml.SequenceNode {
-		return nil, nil
-	}
-	var results framework.Results
-	for i, item := range items.Value.YNode().Content {
-		if problem := itemProblem(i, item, false); problem != nil {
-			results = append(results, problem)
+	rl := &framework.ResourceList{Items: items, FunctionConfig: rw.FunctionConfig}
+	var bad framework.Results
+	for i, item := range items {
+		if problem := itemProblem(i, item.YNode(), false); problem != nil {
+			bad = append(bad, problem)
 		}
 	}
-	if len(results) == 0 {
-		return nil, nil
+	if len(bad) > 0 {
+		p.Results = bad
+		if err := writeUnread(rw, items, bad); err != nil {
+			return err
+		}
+		return bad
 	}
-	encoded, err := yaml.Marshal(results)
+	nodeAnnos, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
 	if err != nil {
-		return nil, append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+		return err
 	}
-	resultNodes, err := yaml.Parse(string(encoded))
+	processErr := p.Process(rl)
+	if err := kio.ReconcileInternalAnnotations(rl.Items, nodeAnnos); err != nil {
+		return err
+	}
+	if len(rl.Results) > 0 {
+		if rw.Results, err = resultsNode(rl.Results); err != nil {
+			return err
+		}
+	}
+	if err := rw.Write(rl.Items); err != nil {
+		return err
+	}
+	return processErr
+}
+
+// writeUnread writes a ResourceList whose items kyaml cannot handle: the
+// items as they came, the functionConfig, and the results. Plain YAML that
+// was no ResourceList gets nothing: there is nowhere to put the results.
+func writeUnread(rw *kio.ByteReadWriter, items []*yaml.RNode, found framework.Results) error {
+	if rw.WrappingKind != kio.ResourceListKind {
+		return nil
+	}
+	list := yaml.NewMapRNode(&map[string]string{"apiVersion": rw.WrappingAPIVersion, "kind": rw.WrappingKind})
+	seq := yaml.NewListRNode()
+	for _, item := range items {
+		seq.YNode().Content = append(seq.YNode().Content, item.YNode())
+	}
+	results, err := resultsNode(found)
 	if err != nil {
-		return nil, append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+		return err
 	}
-	if old := rl.Field("results"); old != nil && old.Value.YNode().Kind == yaml.SequenceNode {
-		resultNodes.YNode().Content = append(old.Value.YNode().Content, resultNodes.YNode().Content...)
+	if err := list.PipeE(yaml.SetField("items", seq)); err != nil {
+		return err
 	}
-	if err := rl.PipeE(yaml.SetField("results", resultNodes)); err != nil {
-		return nil, append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+	if rw.FunctionConfig != nil {
+		if err := list.PipeE(yaml.SetField("functionConfig", rw.FunctionConfig)); err != nil {
+			return err
+		}
 	}
-	out, err := rl.String()
+	if err := list.PipeE(yaml.SetField("results", results)); err != nil {
+		return err
+	}
+	text, err := list.String()
 	if err != nil {
-		return nil, append(results, &framework.Result{Severity: framework.Error, Message: err.Error()})
+		return err
 	}
-	return []byte(out), results
+	_, err = io.WriteString(rw.Writer, text)
+	return err
+}
+
+// resultsNode encodes results as framework.Execute does.
+func resultsNode(results framework.Results) (*yaml.RNode, error) {
+	b, err := yaml.Marshal(results)
+	if err != nil {
+		return nil, kerrors.Wrap(err)
+	}
+	return yaml.Parse(string(b))
 }
 
 // isResourceList reports whether kyaml wrote a ResourceList, which it does
