@@ -41,11 +41,11 @@ func runCommand(t *testing.T, stdin string, args ...string) (stdout, stderr stri
 // the field.
 func TestBadConfigExitsOneWithFieldPath(t *testing.T) {
 	for _, tc := range []struct{ fixture, field string }{
-		{"typo-unknown-field", "spec.autoscaling.maxReplica: unknown field"},
-		{"max-below-min", "spec.autoscaling.maxReplicas: 2 is less than minReplicas 5"},
-		{"cpu-target-without-request", "spec.autoscaling.targetCPUUtilizationPercentage: needs spec.resources.requests.cpu"},
-		{"bad-quantity", "spec.resources.requests.cpu: invalid quantity"},
-		{"spec-not-a-map", "spec: must be a map"},
+		{"typo-unknown-field", "spec.autoscaling.maxReplica: Forbidden: unknown field"},
+		{"max-below-min", "spec.autoscaling.maxReplicas: Invalid value: 2: must be greater than or equal to minReplicas 5"},
+		{"cpu-target-without-request", "spec.autoscaling.targetCPUUtilizationPercentage: Invalid value: 60: needs spec.resources.requests[cpu]"},
+		{"bad-quantity", `spec.resources.requests[cpu]: Invalid value: "500mc": must be a quantity`},
+		{"spec-not-a-map", "spec: Invalid value: "},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			config := filepath.Join("testdata", "error", tc.fixture, "config.yaml")
@@ -152,7 +152,7 @@ func TestStandaloneReadsEachFileOnItsOwn(t *testing.T) {
 	}
 
 	typo := write("typo.yaml", "apiVersion: mlpipeline.dev/v1alpha1\nkind: MLPipeline\nmetadata:\n  name: other\nspec:\n  image: a:1\n  imagee: b\n")
-	if _, stderr, code := runCommand(t, "", config, typo); code != 1 || !strings.Contains(stderr, typo+": MLPipeline other: spec.imagee: unknown field") {
+	if _, stderr, code := runCommand(t, "", config, typo); code != 1 || !strings.Contains(stderr, typo+": MLPipeline other: spec.imagee: Forbidden: unknown field") {
 		t.Errorf("exit code %d, stderr does not name %s and the field:\n%s", code, typo, stderr)
 	}
 }
@@ -238,7 +238,7 @@ func TestPlainYAMLOnStdinPrintsNothingOnError(t *testing.T) {
 	}
 	bad := strings.Replace(string(pipeline), "spec:", "spec:\n  imagee: x", 1)
 	stdout, stderr, code = runCommand(t, bad)
-	if code != 1 || stdout != "" || !strings.Contains(stderr, "spec.imagee: unknown field") {
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "spec.imagee: Forbidden: unknown field") {
 		t.Errorf("invalid plain YAML: exit code %d, stdout %q, stderr %q; want 1, nothing, the error", code, stdout, stderr)
 	}
 }

@@ -204,10 +204,6 @@ func isPipeline(node *yaml.RNode) bool {
 	return node.GetKind() == v1alpha1.Kind && group == v1alpha1.Group
 }
 
-func isEmpty(node *yaml.RNode) bool {
-	return node.IsNilOrEmpty() || (node.YNode().Kind == yaml.MappingNode && len(node.Content()) == 0)
-}
-
 func fileSuffix(o origin) string {
 	if o.file == nil {
 		return ""

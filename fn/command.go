@@ -38,29 +38,18 @@ func NewCommand(version string) *cobra.Command {
   mlpipeline-fn mlpipeline.yaml`
 	cmd.Version = version
 	showWarnings := cmd.Flags().Bool("warnings", true, "print warnings on stderr (results carry them in KRM mode either way)")
-	stack := cmd.Flags().Lookup("stack")
 	cmd.RunE = func(c *cobra.Command, args []string) error {
-		report := func(err error) error {
-			if s := kerrors.GetStack(err); stack != nil && stack.Value.String() == "true" && s != "" {
-				_, _ = fmt.Fprintln(c.ErrOrStderr(), s)
-			}
-			return reportResults(c, err, p.Results, *showWarnings)
-		}
+		var err error
 		if len(args) == 0 {
-			// A ResourceList goes back to the orchestrator even on error: its
-			// results carry the problems. Plain YAML piped in by hand goes
-			// back only on success, like standalone output.
-			out := c.OutOrStdout()
-			var buf bytes.Buffer
-			err := executeKRM(p, c.InOrStdin(), &buf)
-			if err == nil || isResourceList(buf.Bytes()) {
-				if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
-					err = werr
-				}
+			err = runKRM(p, c.InOrStdin(), c.OutOrStdout())
+			// kyaml's --stack flag: the stack of a wrapped kyaml error.
+			if stack, _ := c.Flags().GetBool("stack"); stack && kerrors.GetStack(err) != "" {
+				defer fmt.Fprintln(c.ErrOrStderr(), kerrors.GetStack(err))
 			}
-			return report(err)
+		} else {
+			err = renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout())
 		}
-		return report(renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout()))
+		return reportResults(c, err, p.Results, *showWarnings)
 	}
 	// kyaml's command silences cobra's errors, flag errors included.
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -70,6 +59,22 @@ func NewCommand(version string) *cobra.Command {
 	return cmd
 }
 
+// runKRM runs the processor as a KRM function. A ResourceList goes back to
+// the orchestrator even on error, since its results carry the problems;
+// plain YAML piped in by hand goes back only on success, like standalone
+// output. Which of the two came in is what kyaml's reader saw.
+func runKRM(p *Processor, in io.Reader, out io.Writer) error {
+	var buf bytes.Buffer
+	rw := &kio.ByteReadWriter{Reader: in, Writer: &buf, KeepReaderAnnotations: true}
+	err := executeKRM(p, rw)
+	if err == nil || rw.WrappingKind == kio.ResourceListKind {
+		if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
 // executeKRM is kyaml's framework.Execute with one step more: the items are
 // checked right after reading, before kyaml's annotation bookkeeping, which
 // fails with no index on an item that is a list or has metadata or
@@ -77,8 +82,7 @@ func NewCommand(version string) *cobra.Command {
 // plain value. Such items get the ResourceList back as it came, with an
 // error result naming each one; the rest is framework.Execute's, step by
 // step.
-func executeKRM(p *Processor, in io.Reader, out io.Writer) error {
-	rw := &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true}
+func executeKRM(p *Processor, rw *kio.ByteReadWriter) error {
 	items, err := rw.Read()
 	if err != nil {
 		return kerrors.WrapPrefixf(err, "failed to read ResourceList input")
@@ -158,13 +162,6 @@ func resultsNode(results framework.Results) (*yaml.RNode, error) {
 		return nil, kerrors.Wrap(err)
 	}
 	return yaml.Parse(string(b))
-}
-
-// isResourceList reports whether kyaml wrote a ResourceList, which it does
-// exactly when it read one.
-func isResourceList(out []byte) bool {
-	head := out[:min(len(out), 512)]
-	return bytes.Contains(head, []byte("kind: ResourceList"))
 }
 
 // reportResults prints problems for people on stderr: every error and

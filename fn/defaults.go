@@ -1,6 +1,7 @@
 package fn
 
 import (
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
@@ -14,6 +15,9 @@ const (
 	DefaultMinReplicas     int32 = 1
 	DefaultReplicas        int32 = 1
 	DefaultTargetCPU       int32 = 80
+	// DefaultGPUMetricName is the NVIDIA DCGM exporter's GPU utilisation
+	// gauge, as prometheus-adapter serves it.
+	DefaultGPUMetricName = "DCGM_FI_DEV_GPU_UTIL"
 	// DefaultRunAsID is high enough for kube-score and unlikely to collide with
 	// a host user, so images built to run as root still start under runAsNonRoot.
 	DefaultRunAsID int64 = 10001
@@ -37,7 +41,12 @@ type settings struct {
 	targetMemory *int32
 	// defaultCPUTarget says targetCPU is the default, not the user's.
 	defaultCPUTarget bool
-	replicas         int32
+	// gpuMetricName is the metric of spec.autoscaling.gpu, when it is set.
+	gpuMetricName string
+	// objectOrExternalMetric says the HPA has an Object or External metric,
+	// which Kubernetes requires before minReplicas may be 0.
+	objectOrExternalMetric bool
+	replicas               int32
 
 	pdb               bool
 	pdbMinAvailable   *intstr.IntOrString
@@ -81,8 +90,20 @@ func resolve(p *v1alpha1.MLPipeline) settings {
 		out.maxReplicas = a.MaxReplicas
 		out.targetCPU = a.TargetCPUUtilizationPercentage
 		out.targetMemory = a.TargetMemoryUtilizationPercentage
+		if a.GPU != nil {
+			out.gpuMetricName = a.GPU.MetricName
+			if out.gpuMetricName == "" {
+				out.gpuMetricName = DefaultGPUMetricName
+			}
+		}
+		out.objectOrExternalMetric = a.Queue != nil
+		for _, m := range a.Metrics {
+			if m.Type == autoscalingv2.ObjectMetricSourceType || m.Type == autoscalingv2.ExternalMetricSourceType {
+				out.objectOrExternalMetric = true
+			}
+		}
 	}
-	if out.targetCPU == nil && out.targetMemory == nil && (s.Autoscaling == nil || len(s.Autoscaling.Metrics) == 0) {
+	if out.targetCPU == nil && out.targetMemory == nil && !hasMetricPresets(s.Autoscaling) {
 		out.targetCPU = ptr.To(DefaultTargetCPU)
 		out.defaultCPUTarget = true
 	}
@@ -120,6 +141,12 @@ func resolve(p *v1alpha1.MLPipeline) settings {
 	out.automountToken = ptr.Deref(s.AutomountServiceAccountToken, s.ServiceAccountName != "")
 	out.writableTmp = ptr.Deref(out.securityContext.ReadOnlyRootFilesystem, false) && !mountsPath(s.VolumeMounts, TmpMountPath)
 	return out
+}
+
+// hasMetricPresets reports whether the user chose any metric besides cpu
+// and memory; only a pipeline with none gets the default CPU target.
+func hasMetricPresets(a *v1alpha1.AutoscalingSpec) bool {
+	return a != nil && (a.GPU != nil || a.Queue != nil || len(a.Metrics) > 0)
 }
 
 func mountsPath(mounts []corev1.VolumeMount, path string) bool {

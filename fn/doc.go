@@ -5,19 +5,20 @@
 // The work is split by responsibility:
 //   - processor.go: the framework.ResourceListProcessor that wires the steps;
 //   - collect.go:   finds MLPipelines among the items and the functionConfig;
-//   - decode.go:    strict decoding with a field path for every problem
-//     (yamljson.go turns YAML nodes into the JSON it decodes, strictdecode.go
-//     decodes it without building codecs for types the pipeline does not use);
+//   - decode.go:    strict decoding (sigs.k8s.io/json) with a field path for
+//     every problem (yamljson.go turns YAML nodes into the JSON it decodes);
 //   - defaults.go:  the one place defaults are resolved;
 //   - validate.go, validate_autoscaling.go: every rule of the API, reported
-//     all at once (imageref.go parses image references);
+//     all at once as a field.ErrorList at field.Path paths, as the API
+//     server's own validation does (imageref.go parses image references);
 //   - warnings.go:  findings only the user can fix;
 //   - labels.go:    the one place labels and selectors are built;
 //   - podspec.go, deployment.go, hpa.go, pdb.go: typed output builders;
-//   - render.go:    typed objects to deterministic YAML nodes (typednode.go
-//     walks them as encoding/json would, visiting only set values);
+//   - render.go:    typed objects to deterministic YAML nodes, through
+//     encoding/json (nodes.go holds the node helpers);
 //   - upsert.go:    ownership, in-place update and pruning of generated items;
-//   - results.go:   building results with the object, file and field;
+//   - results.go:   building results with the object, file and field (the
+//     one place a field.ErrorList becomes results);
 //   - format.go:    results as lines for people, on stderr;
 //   - command.go:   the CLI: KRM function or standalone rendering
 //     (standalone.go reads CONFIG and each FILE on its own).

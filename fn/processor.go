@@ -66,17 +66,18 @@ func (p *Processor) Process(rl *framework.ResourceList) (err error) {
 // generate decodes, defaults, validates and builds one pipeline.
 func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
 	d := decodePipeline(src.node)
-	results := src.origin.results(framework.Error, d.errs)
 	p := d.pipeline
 	if p == nil {
-		return nil, results
+		return nil, src.origin.errorResults(d.errs)
 	}
 	set := resolve(p)
-	for _, e := range validate(p, set) {
+	errs := d.errs
+	for _, e := range validate(p, set, d.invalid) {
 		if !d.touchesInvalid(e) {
-			results = append(results, src.origin.result(framework.Error, e))
+			errs = append(errs, e)
 		}
 	}
+	results := src.origin.errorResults(errs)
 	if hasErrors(results) {
 		// Warnings wait until the errors are fixed, so the errors stand out.
 		return nil, results

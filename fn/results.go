@@ -4,12 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// finding is one error, warning or note about one field of one object.
+// finding is one warning or note about one field of one object, or a
+// problem found outside validation (which reports a field.ErrorList); the
+// path is written as field.Path writes it.
 type finding struct {
 	path    string
 	message string
@@ -17,6 +21,11 @@ type finding struct {
 
 func findingAt(path, format string, args ...any) finding {
 	return finding{path: path, message: fmt.Sprintf(format, args...)}
+}
+
+// warningAt is a finding at a field path.
+func warningAt(path *field.Path, format string, args ...any) finding {
+	return findingAt(path.String(), format, args...)
 }
 
 // origin says where an object came from, for results: its identity and the
@@ -70,6 +79,18 @@ func (o origin) results(severity framework.Severity, errs []finding) framework.R
 	out := make(framework.Results, 0, len(errs))
 	for _, fe := range errs {
 		out = append(out, o.result(severity, fe))
+	}
+	return out
+}
+
+// errorResults turns validation and decoding errors into results: the one
+// place a field.ErrorList becomes what users see. The message is the
+// error's body as the API server words it ("Invalid value: ...",
+// "Required value: ..."), and the field its path.
+func (o origin) errorResults(list field.ErrorList) framework.Results {
+	out := make(framework.Results, 0, len(list))
+	for _, e := range list {
+		out = append(out, o.result(framework.Error, finding{path: e.Field, message: e.ErrorBody()}))
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
@@ -87,7 +88,7 @@ func TestIntOrPercent(t *testing.T) {
 		{intstr.FromString("5.5%"), false},
 		{intstr.FromString("%"), false},
 	} {
-		if got := len(intOrPercent("x", &tc.v)) == 0; got != tc.valid {
+		if got := len(intOrPercent(&tc.v, field.NewPath("x"))) == 0; got != tc.valid {
 			t.Errorf("%v: valid=%v, want %v", tc.v.String(), got, tc.valid)
 		}
 	}
@@ -126,7 +127,7 @@ func TestValidateEdges(t *testing.T) {
 		}, ""},
 		{"request above limit by 1m", func(p *v1alpha1.MLPipeline) {
 			p.Spec.Resources.Limits = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("99m")}
-		}, "spec.resources.requests.cpu"},
+		}, "spec.resources.requests[cpu]"},
 		{"period 1800", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1800, 3600) }, ""},
 		{"period 1801", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1801, 0) }, "spec.autoscaling.behavior.scaleUp.policies[0].periodSeconds"},
 		{"window 3601", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1, 3601) }, "spec.autoscaling.behavior.scaleUp.stabilizationWindowSeconds"},
@@ -151,11 +152,11 @@ func TestValidateEdges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validPipeline()
 			tc.change(p)
-			errs := validate(p, resolve(p))
+			errs := validate(p, resolve(p), nil)
 			switch {
 			case tc.field == "" && len(errs) > 0:
 				t.Errorf("want valid, got %v", errs)
-			case tc.field != "" && (len(errs) != 1 || errs[0].path != tc.field):
+			case tc.field != "" && (len(errs) != 1 || errs[0].Field != tc.field):
 				t.Errorf("want one error at %s, got %v", tc.field, errs)
 			}
 		})
@@ -167,4 +168,45 @@ func behaviorWith(period, window int32) *autoscalingv2.HorizontalPodAutoscalerBe
 		StabilizationWindowSeconds: &window,
 		Policies:                   []autoscalingv2.HPAScalingPolicy{{Type: autoscalingv2.PodsScalingPolicy, Value: 1, PeriodSeconds: period}},
 	}}
+}
+
+func TestPathSet(t *testing.T) {
+	set := pathSet{field.NewPath("spec", "volumes").Index(1), field.NewPath("spec", "resources", "requests").Key("cpu")}
+	for _, tc := range []struct {
+		path         string
+		has, covered bool
+	}{
+		{"spec.volumes", true, false},
+		{"spec.volumes[1]", true, true},
+		{"spec.volumes[1].name", true, true},
+		{"spec.volumes[10]", false, false},
+		{"spec.volumeMounts", false, false},
+		{"spec", true, false},
+		{"spec.resources.requests", true, false},
+		{"spec.resources.requests[cpu]", true, true},
+		{"spec.resources.requests[cpus]", false, false},
+	} {
+		p := field.NewPath(tc.path) // a path with one segment prints as given
+		if got := set.has(p); got != tc.has {
+			t.Errorf("has(%s) = %v, want %v", tc.path, got, tc.has)
+		}
+		if got := set.covers(tc.path); got != tc.covered {
+			t.Errorf("covers(%s) = %v, want %v", tc.path, got, tc.covered)
+		}
+	}
+}
+
+// TestRulesThatReadAnInvalidFieldStaySilent: a value that could not be
+// decoded is reported once, not again by the rules that read it.
+func TestRulesThatReadAnInvalidFieldStaySilent(t *testing.T) {
+	p := validPipeline()
+	p.Spec.Resources.Requests = nil // as if requests.cpu had been "500x"
+	p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}
+	if errs := validate(p, resolve(p), nil); len(errs) != 2 {
+		t.Fatalf("without skip, want the request and the mount errors, got %v", errs)
+	}
+	skip := pathSet{field.NewPath("spec", "resources", "requests").Key("cpu"), field.NewPath("spec", "volumes").Index(0)}
+	if errs := validate(p, resolve(p), skip); len(errs) != 0 {
+		t.Errorf("with the fields skipped, want no errors, got %v", errs)
+	}
 }

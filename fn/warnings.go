@@ -2,6 +2,7 @@ package fn
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 )
@@ -9,23 +10,29 @@ import (
 // warnings are findings only the user can fix; each names the field to set.
 func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 	s := p.Spec
+	spec := field.NewPath("spec")
 	var ws []finding
 	if ref, err := parseImageRef(s.Image); err == nil {
 		if floating, why := ref.floating(); floating {
-			ws = append(ws, findingAt("spec.image",
+			ws = append(ws, warningAt(spec.Child("image"),
 				"%q %s: the image can change under a running Deployment and rollbacks cannot restore it; pin a version tag or a digest", s.Image, why))
 		}
 	}
-	if set.autoscaling && set.minReplicas < 2 {
-		ws = append(ws, findingAt("spec.autoscaling.minReplicas",
+	switch {
+	case set.autoscaling && set.minReplicas == 0 && len(s.Ports) > 0:
+		ws = append(ws, warningAt(spec.Child("autoscaling", "minReplicas"),
+			"is 0 although the container has ports: while the HPA holds the pipeline at zero, a Service routes requests to no pod and they fail; "+
+				"request-driven servers need a layer that buffers requests and drives the metric, queue consumers do not; set 1 or more to keep one pod serving"))
+	case set.autoscaling && set.minReplicas == 1:
+		ws = append(ws, warningAt(spec.Child("autoscaling", "minReplicas"),
 			"is %d: while load is low a single pod serves everything, and a node drain or crash leaves none; set 2 or more for workers that must stay up", set.minReplicas))
 	}
 	if len(s.Ports) > 0 && s.ReadinessProbe == nil {
-		ws = append(ws, findingAt("spec.readinessProbe",
+		ws = append(ws, warningAt(spec.Child("readinessProbe"),
 			"is not set although the container has ports: a Service would send requests to pods that have not loaded their model yet"))
 	}
 	if set.autoscaling && s.Replicas != nil {
-		ws = append(ws, findingAt("spec.replicas",
+		ws = append(ws, warningAt(spec.Child("replicas"),
 			"is ignored while autoscaling is enabled: the HPA owns the replica count, and a replicas field would reset it on every sync"))
 	}
 	for _, r := range []struct {
@@ -36,10 +43,10 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 		{corev1.ResourceEphemeralStorage, "without an ephemeral-storage request and limit, scratch files and logs can fill the node's disk and get pods evicted"},
 	} {
 		if _, ok := s.Resources.Requests[r.name]; !ok {
-			ws = append(ws, findingAt("spec.resources.requests."+string(r.name), "is not set: %s", r.why))
+			ws = append(ws, warningAt(spec.Child("resources", "requests").Key(string(r.name)), "is not set: %s", r.why))
 		}
 		if _, ok := s.Resources.Limits[r.name]; !ok {
-			ws = append(ws, findingAt("spec.resources.limits."+string(r.name), "is not set: %s", r.why))
+			ws = append(ws, warningAt(spec.Child("resources", "limits").Key(string(r.name)), "is not set: %s", r.why))
 		}
 	}
 	return ws

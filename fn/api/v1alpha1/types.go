@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
@@ -126,8 +127,10 @@ type AutoscalingSpec struct {
 	// Enabled defaults to true.
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
-	// MinReplicas defaults to 1.
-	// +kubebuilder:validation:Minimum=1
+	// MinReplicas defaults to 1. It may be 0 (scale to zero, Kubernetes
+	// v1.37 and later) when the HPA has an Object or External metric, such
+	// as queue.
+	// +kubebuilder:validation:Minimum=0
 	// +optional
 	MinReplicas *int32 `json:"minReplicas,omitempty"`
 	// MaxReplicas is required when autoscaling is enabled.
@@ -141,11 +144,44 @@ type AutoscalingSpec struct {
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	TargetMemoryUtilizationPercentage *int32 `json:"targetMemoryUtilizationPercentage,omitempty"`
-	// Metrics are appended after the cpu and memory targets.
+	// GPU scales on the GPU utilisation of the pods, a Pods metric.
+	// +optional
+	GPU *GPUMetricSpec `json:"gpu,omitempty"`
+	// Queue scales on the backlog of a queue, an External metric.
+	// +optional
+	Queue *QueueMetricSpec `json:"queue,omitempty"`
+	// Metrics are appended after the cpu, memory, gpu and queue targets.
 	// +optional
 	Metrics []autoscalingv2.MetricSpec `json:"metrics,omitempty"`
 	// +optional
 	Behavior *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
+}
+
+// GPUMetricSpec scales on per-pod GPU utilisation as a metrics adapter serves
+// it under custom.metrics.k8s.io, for example prometheus-adapter over the
+// NVIDIA DCGM exporter. It needs spec.gpu.count.
+type GPUMetricSpec struct {
+	// TargetUtilizationPercentage is the average GPU utilisation per pod to
+	// keep, 1 to 100.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	TargetUtilizationPercentage int32 `json:"targetUtilizationPercentage"`
+	// MetricName defaults to DCGM_FI_DEV_GPU_UTIL, the DCGM exporter's gauge.
+	// +optional
+	MetricName string `json:"metricName,omitempty"`
+}
+
+// QueueMetricSpec scales on a queue's backlog as a metrics adapter serves it
+// under external.metrics.k8s.io: replicas = ceil(backlog / targetPerReplica).
+type QueueMetricSpec struct {
+	// MetricName is the external metric that gives the backlog.
+	// +kubebuilder:validation:MinLength=1
+	MetricName string `json:"metricName"`
+	// Selector picks the queue among the metric's series.
+	// +optional
+	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+	// TargetPerReplica is the backlog one worker is meant to carry.
+	TargetPerReplica *resource.Quantity `json:"targetPerReplica"`
 }
 
 // PodDisruptionBudgetSpec configures the PodDisruptionBudget.
