@@ -24,6 +24,7 @@ func validate(p *v1alpha1.MLPipeline, set settings, skip pathSet) field.ErrorLis
 	errs = append(errs, validateMetadata(p, field.NewPath("metadata"))...)
 	errs = append(errs, validateContainer(p, set, spec)...)
 	errs = append(errs, validatePod(p, set, spec, skip)...)
+	errs = append(errs, validatePassThrough(p.Spec, set, spec)...)
 	errs = append(errs, validateAutoscaling(p, set, spec.Child("autoscaling"), skip)...)
 	errs = append(errs, validatePDB(p.Spec.PodDisruptionBudget, spec.Child("podDisruptionBudget"))...)
 	return errs
@@ -101,28 +102,6 @@ func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.Erro
 			errs = append(errs, field.Duplicate(idxPath.Child("name"), port.Name))
 		}
 		seenName[port.Name] = true
-	}
-	return errs
-}
-
-func validateResources(r corev1.ResourceRequirements, fldPath *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for _, list := range []struct {
-		path  *field.Path
-		items corev1.ResourceList
-	}{{fldPath.Child("requests"), r.Requests}, {fldPath.Child("limits"), r.Limits}} {
-		for _, name := range sortedResourceNames(list.items) {
-			if q := list.items[name]; q.Sign() < 0 {
-				errs = append(errs, field.Invalid(list.path.Key(string(name)), q.String(), "must not be negative"))
-			}
-		}
-	}
-	for _, name := range sortedResourceNames(r.Requests) {
-		limit, ok := r.Limits[name]
-		if request := r.Requests[name]; ok && request.Cmp(limit) > 0 {
-			errs = append(errs, field.Invalid(fldPath.Child("requests").Key(string(name)), request.String(),
-				fmt.Sprintf("must be less than or equal to the limit %s (%s)", limit.String(), fldPath.Child("limits").Key(string(name)))))
-		}
 	}
 	return errs
 }

@@ -30,6 +30,10 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, set settings, fldPath *field.Pa
 		errs = append(errs, validateQueueMetric(a.Queue, fldPath.Child("queue"))...)
 		for i, m := range a.Metrics {
 			errs = append(errs, validateMetric(m, fldPath.Child("metrics").Index(i))...)
+			if r := m.ContainerResource; r != nil && r.Container != "" && r.Container != set.containerName {
+				errs = append(errs, field.Invalid(fldPath.Child("metrics").Index(i).Child("containerResource", "container"), r.Container,
+					fmt.Sprintf("names no container of this pipeline: its container is %q", set.containerName)))
+			}
 		}
 		if b := a.Behavior; b != nil {
 			errs = append(errs, validateScalingRules(b.ScaleUp, fldPath.Child("behavior", "scaleUp"))...)

@@ -145,7 +145,7 @@ func TestValidateEdges(t *testing.T) {
 			p.Spec.PodLabels = map[string]string{SelectorLabel: "p"}
 		}, ""},
 		{"mount at /tmp frees the tmp name", func(p *v1alpha1.MLPipeline) {
-			p.Spec.Volumes = []corev1.Volume{{Name: "tmp"}}
+			p.Spec.Volumes = []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
 			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
 		}, ""},
 	} {

@@ -49,5 +49,9 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 			ws = append(ws, warningAt(spec.Child("resources", "limits").Key(string(r.name)), "is not set: %s", r.why))
 		}
 	}
+	ws = append(ws, podSecurityWarnings(s, set, spec)...)
+	ws = append(ws, hostPortWarnings(s.Ports, spec.Child("ports"))...)
+	ws = append(ws, pdbWarnings(set, spec.Child("podDisruptionBudget"))...)
+	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, set, spec.Child("autoscaling"))...)
 	return ws
 }

@@ -16,7 +16,7 @@ KUBE_SCORE=${KUBE_SCORE:-bin/kube-score}
 # replicas and the production defaults left on: nothing left to report.
 WELL_CONFIGURED=(well-configured autoscaling-off behavior custom-metrics function-config-also-item
   gpu gpu-own-toleration memory-target merge-keys multiple-pipelines namespace-set-after-render
-  pdb-min-available rerun-own-output)
+  pdb-min-available rerun-own-output gpu-preset metric-order)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -8,7 +8,9 @@
 # for real) into its own namespace labelled enforce/warn=restricted. Any error
 # and any warning (kubectl prints "Warning: ..." on stderr) fails the case.
 # Negative controls in negative/ must fail with the message their
-# "# expect:" line names, showing that the check can fail.
+# "# expect:" line names, showing that the check can fail. The corpus in
+# corpus/ holds configs at the edges of what the server accepts: the function
+# must refuse each one or produce output the server accepts cleanly.
 #
 # Usage: e2e/apiserver/run.sh   (normally via `make e2e-apiserver`, which runs
 #        `make build` first). Logs and rendered manifests: out/e2e-apiserver/.
@@ -288,6 +290,27 @@ check_manifests() {
   fi
 }
 
+# check_refused NAME FILE EXPECT: FILE must be refused, or warned about, with
+# a message containing EXPECT.
+check_refused() {
+  local name=$1 file=$2 expect=$3 applied
+  case_no=$((case_no + 1))
+  ns="e2e-$case_no"
+  applied="$out/refused_${name//\//_}.yaml"
+  new_namespace "$ns"
+  # Pod admission looks up the pod's service account; no controller-manager
+  # runs to create "default", so create it.
+  kc create serviceaccount default -n "$ns" >/dev/null
+  into_namespace "$ns" "$file" "$applied"
+  if apply_clean "$ns" "$applied"; then
+    fail "$name" "was accepted cleanly; expected: $expect"
+  elif [[ "$failure" == *"$expect"* ]]; then
+    pass "$name" "as expected: $(grep -F -- "$expect" <<<"$failure" | head -n 1 | cut -c1-200)"
+  else
+    fail "$name" "failed, but not with '$expect': $failure"
+  fi
+}
+
 # --------------------------------------------------------------------- CRD
 have_crd=false
 shopt -s nullglob
@@ -315,19 +338,36 @@ for file in "$here"/negative/*.yaml; do
   fi
   expect="$(sed -n 's/^# expect: //p' "$file")"
   [[ -n "$expect" ]] || die "$file has no '# expect: MESSAGE' line"
-  case_no=$((case_no + 1))
-  ns="e2e-$case_no"
-  new_namespace "$ns"
-  # Pod admission looks up the pod's service account; no controller-manager
-  # runs to create "default", so create it.
-  kc create serviceaccount default -n "$ns" >/dev/null
-  into_namespace "$ns" "$file" "$out/negative_$(basename "$file")"
-  if apply_clean "$ns" "$out/negative_$(basename "$file")"; then
-    fail "$name" "was accepted cleanly; expected: $expect"
-  elif [[ "$failure" == *"$expect"* ]]; then
-    pass "$name" "as expected: $(grep -F -- "$expect" <<<"$failure" | head -n 1)"
-  else
-    fail "$name" "failed, but not with '$expect': $failure"
+  check_refused "$name" "$file" "$expect"
+done
+
+# ------------------------------------------------------------ the corpus
+# corpus/*.yaml are MLPipelines with core/v1 and autoscaling/v2 values at the
+# edges of what the API server accepts. For each, the function either refuses
+# it (exit 1) or its output must apply cleanly: a case the function accepts
+# and the server rejects or warns about fails the test. '# expect:' says which
+# of the two is right, so that the function is not too strict either.
+log "corpus: the function refuses it, or the server accepts its output"
+for file in "$here"/corpus/*.yaml; do
+  name="corpus/$(basename "$file" .yaml)"
+  expect="$(sed -n 's/^# expect: //p' "$file")"
+  [[ "$expect" == accepted || "$expect" == rejected ]] || die "$file has no '# expect: accepted|rejected' line"
+  rendered="$out/corpus_$(basename "$file")"
+  if ! "$fn" --warnings=false "$file" >"$rendered" 2>"$tmp/render.err"; then
+    if [[ "$expect" == rejected ]]; then
+      pass "$name" "refused by the function: $(head -n 1 "$tmp/render.err" | sed 's/^error: [^:]*: //')"
+    else
+      fail "$name" "the function refuses what the server accepts: $(<"$tmp/render.err")"
+    fi
+    continue
+  fi
+  if ! check_manifests "$name" "$rendered"; then
+    # check_manifests has already recorded the failure: accepted by the
+    # function, rejected (or warned about) by the server.
+    continue
+  fi
+  if [[ "$expect" == rejected ]]; then
+    fail "$name/expectation" "accepted by the function and by the server; the case says it is invalid"
   fi
 done
 
@@ -339,6 +379,13 @@ for dir in "${fixtures[@]}"; do
   inputs=("$dir"input*.yaml)
   if ! "$fn" "$dir/config.yaml" "${inputs[@]}" >"$out/$(basename "$dir").rendered.yaml" 2>"$tmp/render.err"; then
     fail "$name" "render failed: $(<"$tmp/render.err")"
+    continue
+  fi
+  # A fixture that shows a warning about Pod Security has the message the
+  # server answers with in apiserver-expect.txt: its output must be refused
+  # or warned about with it, which shows the warning is true.
+  if [[ -f "$dir/apiserver-expect.txt" ]]; then
+    check_refused "$name" "$out/$(basename "$dir").rendered.yaml" "$(<"$dir/apiserver-expect.txt")"
     continue
   fi
   check_manifests "$name" "$out/$(basename "$dir").rendered.yaml" || continue
