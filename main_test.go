@@ -224,6 +224,20 @@ func TestKRMModeNamesItemsThatAreNoObjects(t *testing.T) {
 	}
 }
 
+// A functionConfig that is no object is an error naming it, not a crash.
+func TestKRMModeNamesAFunctionConfigThatIsNoObject(t *testing.T) {
+	for _, tc := range []struct{ config, want string }{
+		{"[x]", "the functionConfig is not a Kubernetes object: it is a list, not a map"},
+		{"{apiVersion: v1, kind: ConfigMap, metadata: [x]}", "the functionConfig is not a Kubernetes object: metadata is a list, not a map"},
+	} {
+		in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig: " + tc.config + "\n"
+		stdout, stderr, code := runCommand(t, in)
+		if code != 1 || !strings.Contains(stdout, tc.want) || !strings.Contains(stderr, "error: "+tc.want) || strings.Contains(stderr, "internal error") {
+			t.Errorf("%s: exit code %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.config, code, tc.want, stdout, stderr)
+		}
+	}
+}
+
 // Plain YAML piped in without arguments is rendered like a ResourceList's
 // items, but on error nothing goes to stdout: there are no results to carry
 // the problems, only the unchanged input.

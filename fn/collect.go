@@ -62,7 +62,7 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		sources = append(sources, pipelineSource{node: node, origin: o})
 	}
 	for i, item := range items {
-		if problem := itemProblem(i, item.YNode(), userLines); problem != nil {
+		if problem := objectProblem(fmt.Sprintf("items[%d]", i), item.YNode(), userLines); problem != nil {
 			results = append(results, problem)
 			continue
 		}
@@ -78,6 +78,9 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	}
 	if functionConfig == nil || isEmpty(functionConfig) {
 		return collected{sources: sources, results: results}
+	}
+	if problem := objectProblem("the functionConfig", functionConfig.YNode(), userLines); problem != nil {
+		return collected{sources: sources, results: append(results, problem)}
 	}
 	fc := originOf(functionConfig, configFile)
 	if !isPipeline(functionConfig) {
@@ -131,14 +134,15 @@ func sameContent(a, b *yaml.RNode) bool {
 	return content(a) == content(b)
 }
 
-// itemProblem reports an item that kyaml cannot treat as an object: not a
-// map, or with metadata or metadata.annotations that are not maps. kyaml's
-// accessors fail or silently drop such values, so they are errors naming the
-// item's index; nil when the item is fine.
-func itemProblem(i int, n *yaml.Node, userLines bool) *framework.Result {
+// objectProblem reports an item or functionConfig (what: "items[3]", "the
+// functionConfig") that kyaml cannot treat as an object: not a map, or with
+// metadata or metadata.annotations that are not maps. kyaml's accessors fail
+// or silently drop such values, so they are errors naming the object; nil
+// when it is fine.
+func objectProblem(what string, n *yaml.Node, userLines bool) *framework.Result {
 	notObject := func(why string) *framework.Result {
 		return &framework.Result{Severity: framework.Error,
-			Message: fmt.Sprintf("items[%d] is not a Kubernetes object: %s", i, why)}
+			Message: fmt.Sprintf("%s is not a Kubernetes object: %s", what, why)}
 	}
 	if line, ok := wellFormed(n); !ok {
 		near := ""
@@ -146,7 +150,7 @@ func itemProblem(i int, n *yaml.Node, userLines bool) *framework.Result {
 			near = fmt.Sprintf(" near line %d", line)
 		}
 		return &framework.Result{Severity: framework.Error,
-			Message: fmt.Sprintf("items[%d] is malformed YAML%s: a mapping key without its value", i, near)}
+			Message: fmt.Sprintf("%s is malformed YAML%s: a mapping key without its value", what, near)}
 	}
 	if n.Kind != yaml.MappingNode {
 		return notObject("it is a " + kindName(n) + ", not a map")

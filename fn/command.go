@@ -90,7 +90,7 @@ func executeKRM(p *Processor, rw *kio.ByteReadWriter) error {
 	rl := &framework.ResourceList{Items: items, FunctionConfig: rw.FunctionConfig}
 	var bad framework.Results
 	for i, item := range items {
-		if problem := itemProblem(i, item.YNode(), false); problem != nil {
+		if problem := objectProblem(fmt.Sprintf("items[%d]", i), item.YNode(), false); problem != nil {
 			bad = append(bad, problem)
 		}
 	}
