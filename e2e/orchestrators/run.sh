@@ -488,6 +488,23 @@ for variant in labels distinct-names prefix-only canary-label-only; do
   fi
 done
 
+# ------------------- 7. kustomize namespace: over a rendered base, rerun --
+# kustomize moves a rendered base (an MLPipeline and what the function made
+# of it) to prod, then runs the function over it again as a transformer:
+# the moved objects must still be the MLPipeline's (no conflict), updated in
+# place (one of each), all in prod.
+log "7. kustomize namespace: over a rendered base, function rerun"
+name="kustomize namespace: + the function as a transformer over its own output"
+kns=$work/kustomize-namespace
+cp -r "$here/testdata/kustomize-namespace" "$kns"
+sed -i "s#MLPIPELINE_FN#$FN#" "$kns/prod/mlpipeline-fn.yaml"
+if "$FN" --warnings=false "$kns/base/mlpipeline.yaml" >"$kns/base/generated.yaml" &&
+   run "$kns/build.log" "$KUSTOMIZE" build --enable-alpha-plugins --enable-exec -o "$kns/prod.yaml" "$kns/prod"; then
+  check "$name" "$golden/kustomize-namespace.yaml" "$kns/prod.yaml"
+else
+  fail "$name"
+fi
+
 # ---------------------------------------------------------------- summary --
 print_summary
 if ((failures > 0)); then
