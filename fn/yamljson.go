@@ -105,10 +105,13 @@ func writeString(buf *bytes.Buffer, s string) {
 // entry is one key and its value in a mapping.
 type entry struct{ key, value *yaml.Node }
 
-// mappingEntries are the keys of a mapping as kubectl reads them: YAML
-// merge keys (<<: *defaults, or a list of them) bring in the keys of the
-// merged maps, the explicit keys win over merged ones, and an earlier map
-// in a merge list wins over a later one. Explicit keys come first and in
+// mappingEntries are the keys of a mapping as kustomize (kyaml's DeAnchor)
+// and, for merge keys written first as usual, kubectl read them: YAML merge
+// keys (<<: *defaults, or a list of them) bring in the keys of the merged
+// maps, the explicit keys win over merged ones, and an earlier map in a
+// merge list wins over a later one. (kubectl's reader lets a merge key
+// written after an explicit key override it; the YAML merge spec and
+// kustomize do not.) Explicit keys come first and in
 // order, duplicates included, so that strict decoding still reports them.
 func mappingEntries(n *yaml.Node, depth int, budget *int) ([]entry, error) {
 	var entries []entry
@@ -117,6 +120,10 @@ func mappingEntries(n *yaml.Node, depth int, budget *int) ([]entry, error) {
 		key, value := n.Content[i], n.Content[i+1]
 		switch {
 		case key.Kind == yaml.ScalarNode && key.ShortTag() == yaml.MergeTag:
+			if len(merges) > 0 {
+				// kustomize rejects this too; readers disagree on which wins.
+				return nil, fmt.Errorf("%sa second merge key (<<) in one map; merge several maps with one: <<: [*a, *b]", at(key))
+			}
 			merges = append(merges, value)
 		case key.Kind != yaml.ScalarNode:
 			return nil, fmt.Errorf("%sonly plain keys are supported, not a %s", at(key), kindName(key))

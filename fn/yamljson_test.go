@@ -42,7 +42,7 @@ func TestNodeToJSON(t *testing.T) {
 			t.Errorf("%q: got %s, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"a: .inf", "<<: 5", "<<: [{a: 1}, x]", "a: &x {<<: *x}", "a: &x [1, *x]",
+	for _, in := range []string{"a: .inf", "<<: 5", "<<: {a: 1}\n<<: {b: 2}", "<<: [{a: 1}, x]", "a: &x {<<: *x}", "a: &x [1, *x]",
 		"a: &a [1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f]"} {
 		node, err := yaml.Parse(in)
 		if err != nil {
@@ -98,4 +98,34 @@ func hasMergeKeyAnywhere(n *yaml.Node) bool {
 		}
 	}
 	return false
+}
+
+// Merge keys are read as kustomize reads them (kyaml's DeAnchor, which
+// kustomize applies before the function sees a config), so that every mode
+// agrees, also where an explicit key comes before the merge key.
+func TestMergeKeysReadAsKustomizeDoes(t *testing.T) {
+	for _, in := range []string{
+		"d: &d {a: 1, b: 2}\ne: {<<: *d, b: 3}",
+		"e: {b: 3, <<: {a: 1, b: 2}}",
+		"e: {<<: [{a: 1}, {a: 2, c: 3}]}",
+		"e: {<<: {<<: {a: 1}, b: 2}}",
+		"d: &d {a: 1}\ne: {<<: [*d, {a: 2, b: 2}], c: 3}",
+	} {
+		ours, err := nodeToJSON(yaml.MustParse(in))
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		kustomized := yaml.MustParse(in)
+		if err := kustomized.DeAnchor(); err != nil {
+			t.Fatalf("%q: DeAnchor: %v", in, err)
+		}
+		theirs, err := nodeToJSON(kustomized)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a, b any
+		if json.Unmarshal(ours, &a) != nil || json.Unmarshal(theirs, &b) != nil || !reflect.DeepEqual(a, b) {
+			t.Errorf("%q: read as %s, kustomize reads %s", in, ours, theirs)
+		}
+	}
 }
