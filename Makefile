@@ -53,11 +53,13 @@ lint-outputs: build $(BIN)/kube-score ## score every success fixture's output wi
 	./hack/lint-outputs.sh
 
 # ---- beyond `make test`: real tools, a real control plane, benchmarks ----
-.PHONY: image e2e e2e-apiserver e2e-autoscaling bench
+.PHONY: image e2e e2e-argocd e2e-apiserver e2e-autoscaling bench
 image: ## build the function's image and the Argo CD sidecar (docker, else podman)
 	./hack/image.sh
 e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with the real tools
 	./e2e/orchestrators/run.sh
+e2e-argocd: build $(BIN)/kustomize ## Argo CD v3.6.1's real argocd-cmp-server and argocd-repo-server run the plugin
+	./e2e/argocd/run.sh
 e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Security "restricted"
 	./e2e/apiserver/run.sh
 e2e-autoscaling: build ## the real HPA controller scales a generated Deployment (kwok + metrics-server)

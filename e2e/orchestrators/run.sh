@@ -71,32 +71,9 @@ trap 'echo "e2e: unexpected failure at line $LINENO: $BASH_COMMAND" >&2' ERR
 log() { printf '\n=== %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- results --
-pass() { summary+=("PASS  $1"); }
-fail() { summary+=("FAIL  $1"); failures=$((failures + 1)); echo "FAIL: $1" >&2; }
-
-# check NAME GOLDEN ACTUAL: compare a file (or a directory tree) with its
-# golden, or rewrite the golden in update mode.
-declare -A updated=()
-check() {
-  local name=$1 want=$2 got=$3
-  # Several cases share a golden (same objects whichever way they're made):
-  # in update mode the first writes it and the others are compared with it.
-  if [[ $UPDATE == 1 && -z ${updated[$want]:-} ]]; then
-    updated[$want]=1
-    rm -rf "$want"
-    mkdir -p "$(dirname "$want")"
-    cp -r "$got" "$want"
-    summary+=("UPDATED  $name -> ${want#"$repo"/}")
-    return 0
-  fi
-  if diff -ruN "$want" "$got" >"$work/diff" 2>&1; then
-    pass "$name"
-  else
-    echo "--- $name: differs from ${want#"$repo"/} (want) vs output (got):" >&2
-    cat "$work/diff" >&2
-    fail "$name"
-  fi
-}
+# pass, fail, check: e2e/lib/results.sh.
+# shellcheck source=../lib/results.sh
+source "$repo/e2e/lib/results.sh"
 
 # run LOGFILE CMD...: run a tool with a timeout; stdout+stderr to LOGFILE,
 # shown when it fails.
@@ -366,6 +343,10 @@ kpt_eval "kpt fn eval --exec bin/mlpipeline-fn --fn-config" --exec "$FN"
 # working directory under the CMP server's work dir, and the environment the
 # repo-server sends (ARGOCD_APP_*, KUBE_*, and the app's plugin env as
 # ARGOCD_ENV_*). The commands come from plugin.yaml / argocd-cm.yaml.
+# Argo CD's real servers run the plugin in e2e/argocd (`make e2e-argocd`),
+# with the host's binaries; this case is kept because it is the one test of
+# the sidecar image itself (Dockerfile.sidecar: no shell, read-only root,
+# no network), and costs seconds.
 log "4. Argo CD"
 cmpdir=$work/cmp
 mkdir -p "$cmpdir/repo/argocd-example"
@@ -390,7 +371,7 @@ argocd_run() { # LOGFILE OUTFILE CMD...
 # Way 1: the CMP sidecar runs init, then generate.
 mapfile -d '' init_cmd < <("$work/yamlget" argocd-example/plugin.yaml spec/init/command spec/init/args)
 mapfile -d '' gen_cmd < <("$work/yamlget" argocd-example/plugin.yaml spec/generate/command spec/generate/args)
-name="Argo CD CMP sidecar (plugin.yaml init + generate, uid 999)"
+name="Argo CD sidecar image runs plugin.yaml init + generate (uid 999, read-only root)"
 if ((${#gen_cmd[@]} == 0)); then
   echo "plugin.yaml has no spec.generate.command" >&2
   fail "$name"
