@@ -31,6 +31,6 @@ func objectMeta(p *v1alpha1.MLPipeline) metav1.ObjectMeta {
 		Name:        p.Name,
 		Namespace:   p.Namespace,
 		Labels:      objectLabels(p),
-		Annotations: map[string]string{OwnerAnnotation: ownerKey(p.Namespace, p.Name)},
+		Annotations: map[string]string{OwnerAnnotation: p.Name},
 	}
 }

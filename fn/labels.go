@@ -11,7 +11,8 @@ const (
 	ManagedByLabel = "app.kubernetes.io/managed-by"
 	// ManagedByValue is the value of ManagedByLabel on every generated object.
 	ManagedByValue = "mlpipeline-fn"
-	// OwnerAnnotation marks a generated object with the MLPipeline it came from;
+	// OwnerAnnotation marks a generated object with the name of the
+	// MLPipeline it came from, in the object's own namespace (see ownerOf);
 	// upsert and pruning rely on it and on nothing else.
 	OwnerAnnotation = "mlpipeline.dev/generated-from"
 )
@@ -52,8 +53,8 @@ func reservedLabels(p *v1alpha1.MLPipeline) map[string]string {
 	return map[string]string{SelectorLabel: p.Name, ManagedByLabel: ManagedByValue}
 }
 
-// ownerKey names a pipeline in OwnerAnnotation: "namespace/name", or "name"
-// when the pipeline has no namespace.
+// ownerKey names a pipeline in messages and as the owner of what it
+// generates: "namespace/name", or "name" when the pipeline has no namespace.
 func ownerKey(namespace, name string) string {
 	if namespace == "" {
 		return name

@@ -53,7 +53,7 @@ func validatePassThrough(s v1alpha1.MLPipelineSpec, set settings, spec *field.Pa
 		errs = append(errs, localDescendingPath(m.SubPath, idxPath.Child("subPath"))...)
 		errs = append(errs, localDescendingPath(m.SubPathExpr, idxPath.Child("subPathExpr"))...)
 	}
-	errs = append(errs, metav1validation.ValidateLabels(s.NodeSelector, spec.Child("nodeSelector"))...)
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(s.NodeSelector, spec.Child("nodeSelector")))...)
 	errs = append(errs, validateSpreadConstraints(s.TopologySpreadConstraints, spec.Child("topologySpreadConstraints"))...)
 	for i, secret := range s.ImagePullSecrets {
 		if secret.Name == "" {
