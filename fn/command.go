@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 const usage = `mlpipeline-fn generates a Deployment, an autoscaling/v2 HorizontalPodAutoscaler,
@@ -73,13 +74,102 @@ func NewCommand(version string) *cobra.Command {
 func runKRM(p *Processor, in io.Reader, out io.Writer) error {
 	var buf bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: in, Writer: &buf, KeepReaderAnnotations: true}
-	err := framework.Execute(p, rw)
+	err := executeKRM(p, rw)
 	if err == nil || rw.WrappingKind == kio.ResourceListKind {
 		if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
 			err = werr
 		}
 	}
 	return err
+}
+
+// executeKRM is kyaml's framework.Execute with one step more: the items are
+// checked right after reading, before kyaml's annotation bookkeeping, which
+// fails with no index on an item that is a list or has metadata or
+// annotations that are not maps, or silently drops annotations that are a
+// plain value. Such items get the ResourceList back as it came, with an
+// error result naming each one; the rest is framework.Execute's, step by
+// step.
+func executeKRM(p *Processor, rw *kio.ByteReadWriter) error {
+	items, err := rw.Read()
+	if err != nil {
+		return kerrors.WrapPrefixf(err, "failed to read ResourceList input")
+	}
+	rl := &framework.ResourceList{Items: items, FunctionConfig: rw.FunctionConfig}
+	var bad framework.Results
+	for i, item := range items {
+		if problem := objectProblem(fmt.Sprintf("items[%d]", i), item.YNode(), false); problem != nil {
+			bad = append(bad, problem)
+		}
+	}
+	if len(bad) > 0 {
+		p.Results = bad
+		if err := writeUnread(rw, items, bad); err != nil {
+			return err
+		}
+		return bad
+	}
+	nodeAnnos, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
+	if err != nil {
+		return err
+	}
+	processErr := p.Process(rl)
+	if err := kio.ReconcileInternalAnnotations(rl.Items, nodeAnnos); err != nil {
+		return err
+	}
+	if len(rl.Results) > 0 {
+		if rw.Results, err = resultsNode(rl.Results); err != nil {
+			return err
+		}
+	}
+	if err := rw.Write(rl.Items); err != nil {
+		return err
+	}
+	return processErr
+}
+
+// writeUnread writes a ResourceList whose items kyaml cannot handle: the
+// items as they came, the functionConfig, and the results. Plain YAML that
+// was no ResourceList gets nothing: there is nowhere to put the results.
+func writeUnread(rw *kio.ByteReadWriter, items []*yaml.RNode, found framework.Results) error {
+	if rw.WrappingKind != kio.ResourceListKind {
+		return nil
+	}
+	list := yaml.NewMapRNode(&map[string]string{"apiVersion": rw.WrappingAPIVersion, "kind": rw.WrappingKind})
+	seq := yaml.NewListRNode()
+	for _, item := range items {
+		seq.YNode().Content = append(seq.YNode().Content, item.YNode())
+	}
+	results, err := resultsNode(found)
+	if err != nil {
+		return err
+	}
+	if err := list.PipeE(yaml.SetField("items", seq)); err != nil {
+		return err
+	}
+	if rw.FunctionConfig != nil {
+		if err := list.PipeE(yaml.SetField("functionConfig", rw.FunctionConfig)); err != nil {
+			return err
+		}
+	}
+	if err := list.PipeE(yaml.SetField("results", results)); err != nil {
+		return err
+	}
+	text, err := list.String()
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(rw.Writer, text)
+	return err
+}
+
+// resultsNode encodes results as framework.Execute does.
+func resultsNode(results framework.Results) (*yaml.RNode, error) {
+	b, err := yaml.Marshal(results)
+	if err != nil {
+		return nil, kerrors.Wrap(err)
+	}
+	return yaml.Parse(string(b))
 }
 
 // reportResults prints problems for people on stderr: every error and

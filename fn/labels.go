@@ -15,7 +15,8 @@ const (
 	ManagedByLabel = "app.kubernetes.io/managed-by"
 	// ManagedByValue is the value of ManagedByLabel on every generated object.
 	ManagedByValue = "mlpipeline-fn"
-	// OwnerAnnotation marks a generated object with the MLPipeline it came from;
+	// OwnerAnnotation marks a generated object with the name of the
+	// MLPipeline it came from, in the object's own namespace (see ownerOf);
 	// upsert and pruning rely on it and on nothing else.
 	OwnerAnnotation = "mlpipeline.dev/generated-from"
 )
@@ -56,8 +57,8 @@ func reservedLabels(p *v1alpha1.MLPipeline) map[string]string {
 	return map[string]string{SelectorLabel: p.Name, ManagedByLabel: ManagedByValue}
 }
 
-// ownerKey names a pipeline in OwnerAnnotation: "namespace/name", or "name"
-// when the pipeline has no namespace.
+// ownerKey names a pipeline in messages and as the owner of what it
+// generates: "namespace/name", or "name" when the pipeline has no namespace.
 func ownerKey(namespace, name string) string {
 	if namespace == "" {
 		return name
@@ -68,7 +69,8 @@ func ownerKey(namespace, name string) string {
 // objectMeta is the metadata of every generated object: the pipeline's name
 // and namespace, the object labels, and spec.annotations plus extra (the
 // Service's own), with the owner annotation last, so nothing overrides it
-// (validation rejects a user value for it). The MLPipeline's own
+// (validation rejects a user value for it): the MLPipeline's name, see
+// ownerOf. The MLPipeline's own
 // metadata.annotations are orchestrator settings and are never copied.
 func objectMeta(p *v1alpha1.MLPipeline, extra ...map[string]string) metav1.ObjectMeta {
 	annotations := map[string]string{}
@@ -77,7 +79,7 @@ func objectMeta(p *v1alpha1.MLPipeline, extra ...map[string]string) metav1.Objec
 			annotations[k] = v
 		}
 	}
-	annotations[OwnerAnnotation] = ownerKey(p.Namespace, p.Name)
+	annotations[OwnerAnnotation] = p.Name
 	return metav1.ObjectMeta{
 		Name:        p.Name,
 		Namespace:   p.Namespace,

@@ -158,9 +158,24 @@ func tolerations(s v1alpha1.MLPipelineSpec, set settings) []corev1.Toleration {
 	if set.gpuCount <= 0 {
 		return s.Tolerations
 	}
-	return append(append([]corev1.Toleration(nil), s.Tolerations...), corev1.Toleration{
+	gpu := corev1.Toleration{
 		Key:      string(set.gpuResource),
 		Operator: corev1.TolerationOpExists,
 		Effect:   corev1.TaintEffectNoSchedule,
-	})
+	}
+	for _, t := range s.Tolerations {
+		if covers(t, gpu) {
+			return s.Tolerations
+		}
+	}
+	return append(append([]corev1.Toleration(nil), s.Tolerations...), gpu)
+}
+
+// covers reports whether the user's toleration t already tolerates every
+// taint that want (an Exists toleration) does, so want would only repeat it:
+// Exists on the same key or on every key, for the same effect or for all.
+func covers(t, want corev1.Toleration) bool {
+	return t.Operator == corev1.TolerationOpExists &&
+		(t.Key == want.Key || t.Key == "") &&
+		(t.Effect == want.Effect || t.Effect == "")
 }

@@ -77,7 +77,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 			merged = append(merged, item)
 			continue
 		}
-		owner := item.GetAnnotations()[OwnerAnnotation]
+		owner := ownerOf(item)
 		d, wanted := want[key]
 		switch {
 		case wanted && owner != d.out.owner:
@@ -124,6 +124,25 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 		}
 	}
 	return merged, results
+}
+
+// ownerOf is the MLPipeline a generated object says it came from, as
+// "namespace/name" like pipelineOutput.owner; "" for an object the function
+// did not generate. The annotation holds only the MLPipeline's name: the
+// namespace is the object's own, since the function puts every object in its
+// MLPipeline's namespace. So a namespace change applied to an MLPipeline and
+// to what it generated (kpt set-namespace, kustomize namespace:) keeps them
+// together, and reruns change nothing. Older versions wrote
+// "namespace/name"; only the name of those counts, for the same reason.
+func ownerOf(item *yaml.RNode) string {
+	annotation := item.GetAnnotations()[OwnerAnnotation]
+	if annotation == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(annotation, '/'); i >= 0 {
+		annotation = annotation[i+1:]
+	}
+	return ownerKey(item.GetNamespace(), annotation)
 }
 
 // bookkeepingPrefixes are the annotation prefixes kpt, kustomize and kyaml

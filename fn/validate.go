@@ -41,7 +41,7 @@ func validateMetadata(p *v1alpha1.MLPipeline, fldPath *field.Path) field.ErrorLi
 	if p.Namespace != "" {
 		errs = append(errs, dns1123Label(fldPath.Child("namespace"), p.Namespace)...)
 	}
-	errs = append(errs, metav1validation.ValidateLabels(p.Labels, fldPath.Child("labels"))...)
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(p.Labels, fldPath.Child("labels")))...)
 	errs = append(errs, reservedLabelConflicts(p, p.Labels, fldPath.Child("labels"))...)
 	return errs
 }
@@ -162,9 +162,9 @@ func extendedResourceNameError(name string) string {
 func validatePod(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path, skip pathSet) field.ErrorList {
 	s := p.Spec
 	var errs field.ErrorList
-	errs = append(errs, metav1validation.ValidateLabels(s.PodLabels, fldPath.Child("podLabels"))...)
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(s.PodLabels, fldPath.Child("podLabels")))...)
 	errs = append(errs, reservedLabelConflicts(p, s.PodLabels, fldPath.Child("podLabels"))...)
-	errs = append(errs, apivalidation.ValidateAnnotations(s.PodAnnotations, fldPath.Child("podAnnotations"))...)
+	errs = append(errs, inOrder(apivalidation.ValidateAnnotations(s.PodAnnotations, fldPath.Child("podAnnotations")))...)
 	if s.ServiceAccountName != "" {
 		for _, msg := range validation.IsDNS1123Subdomain(s.ServiceAccountName) {
 			errs = append(errs, field.Invalid(fldPath.Child("serviceAccountName"), s.ServiceAccountName, msg))

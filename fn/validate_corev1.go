@@ -53,11 +53,7 @@ func validatePassThrough(s v1alpha1.MLPipelineSpec, set settings, spec *field.Pa
 		errs = append(errs, localDescendingPath(m.SubPath, idxPath.Child("subPath"))...)
 		errs = append(errs, localDescendingPath(m.SubPathExpr, idxPath.Child("subPathExpr"))...)
 	}
-	// One key at a time, in order: ValidateLabels walks its map in random
-	// order, and the errors must come out the same on every run.
-	for _, key := range sortedKeys(s.NodeSelector) {
-		errs = append(errs, metav1validation.ValidateLabels(map[string]string{key: s.NodeSelector[key]}, spec.Child("nodeSelector"))...)
-	}
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(s.NodeSelector, spec.Child("nodeSelector")))...)
 	errs = append(errs, validateSpreadConstraints(s.TopologySpreadConstraints, spec.Child("topologySpreadConstraints"))...)
 	for i, secret := range s.ImagePullSecrets {
 		if secret.Name == "" {
