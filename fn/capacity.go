@@ -20,10 +20,10 @@ import (
 // container that gives only a limit requests that much; the containers and
 // native sidecars run together, and a regular init container runs alone with
 // the sidecars started before it, so the pod needs the larger of the two.
-func capacity(d *appsv1.Deployment, set settings) string {
-	word, n := "replicas", set.replicas
-	if set.autoscaling {
-		word, n = "maxReplicas", set.maxReplicas
+func capacity(d *appsv1.Deployment, resolved settings) string {
+	word, n := "replicas", resolved.replicas
+	if resolved.autoscaling {
+		word, n = "maxReplicas", resolved.maxReplicas
 	}
 	pod := d.Spec.Template.Spec
 	requests, limits, unlimited := podTotals(pod)

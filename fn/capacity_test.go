@@ -31,10 +31,10 @@ func resources(cpuReq, cpuLim, memReq, memLim string) corev1.ResourceRequirement
 func TestCapacity(t *testing.T) {
 	always := ptr.To(corev1.ContainerRestartPolicyAlways)
 	for _, tc := range []struct {
-		name string
-		pod  corev1.PodSpec
-		set  settings
-		want string
+		name     string
+		pod      corev1.PodSpec
+		resolved settings
+		want     string
 	}{
 		{"one container, replicas 3", corev1.PodSpec{Containers: []corev1.Container{{Resources: resources("500m", "1", "1Gi", "2Gi")}}},
 			settings{replicas: 3},
@@ -59,7 +59,7 @@ func TestCapacity(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := &appsv1.Deployment{Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: tc.pod}}}
-			if got := capacity(d, tc.set); got != tc.want {
+			if got := capacity(d, tc.resolved); got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
 		})

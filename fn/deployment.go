@@ -10,13 +10,13 @@ import (
 
 // deployment builds the pipeline's Deployment. With autoscaling on it has no
 // replicas: a replicas field would reset the HPA's count on every GitOps sync.
-func deployment(p *v1alpha1.MLPipeline, set settings) *appsv1.Deployment {
+func deployment(p *v1alpha1.MLPipeline, resolved settings) *appsv1.Deployment {
 	d := &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
 		ObjectMeta: objectMeta(p),
 		Spec: appsv1.DeploymentSpec{
 			Selector:                &metav1.LabelSelector{MatchLabels: selectorLabels(p)},
-			Template:                podTemplate(p, set),
+			Template:                podTemplate(p, resolved),
 			MinReadySeconds:         p.Spec.MinReadySeconds,
 			RevisionHistoryLimit:    p.Spec.RevisionHistoryLimit,
 			ProgressDeadlineSeconds: p.Spec.ProgressDeadlineSeconds,
@@ -25,8 +25,8 @@ func deployment(p *v1alpha1.MLPipeline, set settings) *appsv1.Deployment {
 	if p.Spec.Strategy != nil {
 		d.Spec.Strategy = *p.Spec.Strategy
 	}
-	if !set.autoscaling {
-		d.Spec.Replicas = ptr.To(set.replicas)
+	if !resolved.autoscaling {
+		d.Spec.Replicas = ptr.To(resolved.replicas)
 	}
 	return d
 }

@@ -8,13 +8,19 @@
 //   - collect.go:   finds MLPipelines among the items and the functionConfig;
 //   - decode.go:    strict decoding (sigs.k8s.io/json) with a field path for
 //     every problem (yamljson.go turns YAML nodes into the JSON it decodes);
-//   - defaults.go:  the one place defaults are resolved;
+//   - defaults.go:  the one place defaults are resolved, into the settings
+//     every builder, rule and warning reads as `resolved`;
 //   - validate.go, validate_autoscaling.go, validate_serving.go (the
 //     Service, annotations, shared memory and the passed-through pod,
 //     container and Deployment fields): every rule of the API, reported
 //     all at once as a field.ErrorList at field.Path paths, as the API
-//     server's own validation does (imageref.go parses image references);
-//   - warnings.go:  findings only the user can fix;
+//     server's own validation does; validate_corev1.go holds the API
+//     server's rules for the core/v1 values passed through (imageref.go
+//     parses image references);
+//   - warnings.go, warnings_safety.go: findings only the user can fix
+//     (warnings_safety.go: Pod Security, host ports, blocking budgets,
+//     ignored autoscaling settings);
+//   - sort.go:      deterministic order of keys and errors;
 //   - labels.go:    the one place labels, selectors and object metadata are
 //     built;
 //   - podspec.go, deployment.go, hpa.go, pdb.go, service.go: typed output

@@ -11,19 +11,19 @@ import (
 const hostnameTopologyKey = "kubernetes.io/hostname"
 
 // podTemplate builds the pod template shared by the Deployment's pods.
-func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
+func podTemplate(p *v1alpha1.MLPipeline, resolved settings) corev1.PodTemplateSpec {
 	s := p.Spec
 	spec := corev1.PodSpec{
-		InitContainers:                initContainers(s.InitContainers, set),
-		Containers:                    []corev1.Container{container(p, set)},
+		InitContainers:                initContainers(s.InitContainers, resolved),
+		Containers:                    []corev1.Container{container(p, resolved)},
 		NodeSelector:                  s.NodeSelector,
-		Tolerations:                   tolerations(s, set),
+		Tolerations:                   tolerations(s, resolved),
 		Affinity:                      s.Affinity,
 		TopologySpreadConstraints:     s.TopologySpreadConstraints,
 		ServiceAccountName:            s.ServiceAccountName,
-		AutomountServiceAccountToken:  &set.automountToken,
+		AutomountServiceAccountToken:  &resolved.automountToken,
 		ImagePullSecrets:              s.ImagePullSecrets,
-		SecurityContext:               set.podSecurityContext,
+		SecurityContext:               resolved.podSecurityContext,
 		Volumes:                       s.Volumes,
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
 		PriorityClassName:             s.PriorityClassName,
@@ -33,7 +33,7 @@ func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 	// The defaults select the pipeline's own pods, so replicas spread over
 	// nodes and one node's loss never takes all of them.
 	selector := &metav1.LabelSelector{MatchLabels: selectorLabels(p)}
-	if set.defaultSpread {
+	if resolved.defaultSpread {
 		spec.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{
 			MaxSkew:           1,
 			TopologyKey:       hostnameTopologyKey,
@@ -44,7 +44,7 @@ func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 			MatchLabelKeys: []string{PodTemplateHashLabel},
 		}}
 	}
-	if set.defaultAntiAffinity {
+	if resolved.defaultAntiAffinity {
 		spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
 			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
 				Weight: 100,
@@ -56,14 +56,14 @@ func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 		}}
 	}
 	var added []corev1.Volume
-	if set.writableTmp {
+	if resolved.writableTmp {
 		added = append(added, corev1.Volume{
 			Name:         TmpVolumeName,
 			VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}},
 		})
 	}
-	if set.sharedMemory != nil {
-		size := set.sharedMemory.DeepCopy()
+	if resolved.sharedMemory != nil {
+		size := resolved.sharedMemory.DeepCopy()
 		added = append(added, corev1.Volume{
 			Name: ShmVolumeName,
 			VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{
@@ -80,10 +80,10 @@ func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 	}
 }
 
-func container(p *v1alpha1.MLPipeline, set settings) corev1.Container {
+func container(p *v1alpha1.MLPipeline, resolved settings) corev1.Container {
 	s := p.Spec
 	c := corev1.Container{
-		Name:            set.containerName,
+		Name:            resolved.containerName,
 		Image:           s.Image,
 		Command:         s.Command,
 		Args:            s.Args,
@@ -91,7 +91,7 @@ func container(p *v1alpha1.MLPipeline, set settings) corev1.Container {
 		Ports:           s.Ports,
 		EnvFrom:         s.EnvFrom,
 		Env:             s.Env,
-		Resources:       containerResources(s.Resources, set),
+		Resources:       containerResources(s.Resources, resolved),
 		VolumeMounts:    s.VolumeMounts,
 		ReadinessProbe:  s.ReadinessProbe,
 		LivenessProbe:   s.LivenessProbe,
@@ -99,8 +99,8 @@ func container(p *v1alpha1.MLPipeline, set settings) corev1.Container {
 		Lifecycle:       s.Lifecycle,
 		ImagePullPolicy: s.ImagePullPolicy,
 	}
-	c = withDefaults(c, set.main)
-	if set.sharedMemory != nil {
+	c = withDefaults(c, resolved.main)
+	if resolved.sharedMemory != nil {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: ShmVolumeName, MountPath: ShmMountPath})
 	}
 	return c
@@ -108,13 +108,13 @@ func container(p *v1alpha1.MLPipeline, set settings) corev1.Container {
 
 // initContainers are the user's init containers and native sidecars, with
 // the same defaults as the pipeline's container.
-func initContainers(cs []corev1.Container, set settings) []corev1.Container {
+func initContainers(cs []corev1.Container, resolved settings) []corev1.Container {
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]corev1.Container, len(cs))
 	for i, c := range cs {
-		out[i] = withDefaults(c, set.initContainers[i])
+		out[i] = withDefaults(c, resolved.initContainers[i])
 	}
 	return out
 }
@@ -139,27 +139,27 @@ func withDefaults(c corev1.Container, d containerDefaults) corev1.Container {
 
 // containerResources adds the GPU limit to the user's resources without
 // changing the user's maps.
-func containerResources(r corev1.ResourceRequirements, set settings) corev1.ResourceRequirements {
-	if set.gpuCount <= 0 {
+func containerResources(r corev1.ResourceRequirements, resolved settings) corev1.ResourceRequirements {
+	if resolved.gpuCount <= 0 {
 		return r
 	}
 	limits := corev1.ResourceList{}
 	for k, v := range r.Limits {
 		limits[k] = v
 	}
-	limits[set.gpuResource] = *resource.NewQuantity(int64(set.gpuCount), resource.DecimalSI)
+	limits[resolved.gpuResource] = *resource.NewQuantity(int64(resolved.gpuCount), resource.DecimalSI)
 	r.Limits = limits
 	return r
 }
 
 // tolerations lets GPU pods onto nodes tainted for the GPU resource, as GPU
 // node pools usually are.
-func tolerations(s v1alpha1.MLPipelineSpec, set settings) []corev1.Toleration {
-	if set.gpuCount <= 0 {
+func tolerations(s v1alpha1.MLPipelineSpec, resolved settings) []corev1.Toleration {
+	if resolved.gpuCount <= 0 {
 		return s.Tolerations
 	}
 	gpu := corev1.Toleration{
-		Key:      string(set.gpuResource),
+		Key:      string(resolved.gpuResource),
 		Operator: corev1.TolerationOpExists,
 		Effect:   corev1.TaintEffectNoSchedule,
 	}

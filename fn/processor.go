@@ -78,9 +78,9 @@ func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
 	if p == nil {
 		return nil, src.origin.errorResults(d.errs)
 	}
-	set := resolve(p)
+	resolved := resolve(p)
 	errs := d.errs
-	for _, e := range validate(p, set, d.invalid) {
+	for _, e := range validate(p, resolved, d.invalid) {
 		if !d.touchesInvalid(e) {
 			errs = append(errs, e)
 		}
@@ -90,19 +90,19 @@ func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
 		// Warnings wait until the errors are fixed, so the errors stand out.
 		return nil, results
 	}
-	results = append(results, src.origin.results(framework.Warning, warnings(p, set))...)
-	dep := deployment(p, set)
+	results = append(results, src.origin.results(framework.Warning, warnings(p, resolved))...)
+	dep := deployment(p, resolved)
 	objects := []any{dep}
-	if set.autoscaling {
-		objects = append(objects, hpa(p, set))
+	if resolved.autoscaling {
+		objects = append(objects, hpa(p, resolved))
 	}
-	if set.pdb {
-		objects = append(objects, pdb(p, set))
+	if resolved.pdb {
+		objects = append(objects, pdb(p, resolved))
 	}
-	if set.service {
-		objects = append(objects, service(p, set))
+	if resolved.service {
+		objects = append(objects, service(p, resolved))
 	}
-	out := &pipelineOutput{owner: ownerKey(p.Namespace, p.Name), origin: src.origin, capacity: capacity(dep, set)}
+	out := &pipelineOutput{owner: ownerKey(p.Namespace, p.Name), origin: src.origin, capacity: capacity(dep, resolved)}
 	for _, obj := range objects {
 		node, err := toNode(obj)
 		if err != nil {

@@ -12,7 +12,7 @@ import (
 // selector is the Deployment's, so it selects exactly the pipeline's pods;
 // each port targets the container port by name (by number when unnamed), so
 // a changed number needs no change here.
-func service(p *v1alpha1.MLPipeline, set settings) *corev1.Service {
+func service(p *v1alpha1.MLPipeline, resolved settings) *corev1.Service {
 	var annotations map[string]string
 	if p.Spec.Service != nil {
 		annotations = p.Spec.Service.Annotations
@@ -34,7 +34,7 @@ func service(p *v1alpha1.MLPipeline, set settings) *corev1.Service {
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: objectMeta(p, annotations),
 		Spec: corev1.ServiceSpec{
-			Type:     set.serviceType,
+			Type:     resolved.serviceType,
 			Selector: selectorLabels(p),
 			Ports:    ports,
 		},

@@ -18,16 +18,16 @@ import (
 // each at its field's path, as the API server's validation does. skip holds
 // the paths whose values could not be decoded: rules that read another
 // field do not run while that field is missing for that reason.
-func validate(p *v1alpha1.MLPipeline, set settings, skip pathSet) field.ErrorList {
+func validate(p *v1alpha1.MLPipeline, resolved settings, skip pathSet) field.ErrorList {
 	spec := field.NewPath("spec")
 	var errs field.ErrorList
 	errs = append(errs, validateMetadata(p, field.NewPath("metadata"))...)
-	errs = append(errs, validateContainer(p, set, spec)...)
-	errs = append(errs, validatePod(p, set, spec, skip)...)
-	errs = append(errs, validatePassThrough(p.Spec, set, spec)...)
-	errs = append(errs, validateAutoscaling(p, set, spec.Child("autoscaling"), skip)...)
+	errs = append(errs, validateContainer(p, resolved, spec)...)
+	errs = append(errs, validatePod(p, resolved, spec, skip)...)
+	errs = append(errs, validatePassThrough(p.Spec, resolved, spec)...)
+	errs = append(errs, validateAutoscaling(p, resolved, spec.Child("autoscaling"), skip)...)
 	errs = append(errs, validatePDB(p.Spec.PodDisruptionBudget, spec.Child("podDisruptionBudget"))...)
-	errs = append(errs, validateServing(p, set, spec, skip)...)
+	errs = append(errs, validateServing(p, resolved, spec, skip)...)
 	return errs
 }
 
@@ -46,7 +46,7 @@ func validateMetadata(p *v1alpha1.MLPipeline, fldPath *field.Path) field.ErrorLi
 	return errs
 }
 
-func validateContainer(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path) field.ErrorList {
+func validateContainer(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.Path) field.ErrorList {
 	s := p.Spec
 	var errs field.ErrorList
 	if s.Image == "" {
@@ -60,7 +60,7 @@ func validateContainer(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path
 	errs = append(errs, validateEnv(s.Env, fldPath.Child("env"))...)
 	errs = append(errs, validatePorts(s.Ports, fldPath.Child("ports"))...)
 	errs = append(errs, validateResources(s.Resources, fldPath.Child("resources"))...)
-	errs = append(errs, validateGPU(s, set, fldPath)...)
+	errs = append(errs, validateGPU(s, resolved, fldPath)...)
 	return errs
 }
 
@@ -113,7 +113,7 @@ func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.Erro
 	return errs
 }
 
-func validateGPU(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) field.ErrorList {
+func validateGPU(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) field.ErrorList {
 	if s.GPU == nil {
 		return nil
 	}
@@ -131,10 +131,10 @@ func validateGPU(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) fiel
 		name  string
 		items corev1.ResourceList
 	}{{"limits", s.Resources.Limits}, {"requests", s.Resources.Requests}} {
-		if _, given := list.items[set.gpuResource]; given && set.gpuCount > 0 {
+		if _, given := list.items[resolved.gpuResource]; given && resolved.gpuCount > 0 {
 			errs = append(errs, field.Forbidden(fldPath.Child("count"),
 				fmt.Sprintf("conflicts with %s; set the GPU count in one place",
-					spec.Child("resources", list.name).Key(string(set.gpuResource)))))
+					spec.Child("resources", list.name).Key(string(resolved.gpuResource)))))
 		}
 	}
 	return errs
@@ -159,7 +159,7 @@ func extendedResourceNameError(name string) string {
 	return ""
 }
 
-func validatePod(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path, skip pathSet) field.ErrorList {
+func validatePod(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.Path, skip pathSet) field.ErrorList {
 	s := p.Spec
 	var errs field.ErrorList
 	errs = append(errs, inOrder(metav1validation.ValidateLabels(s.PodLabels, fldPath.Child("podLabels")))...)
@@ -173,13 +173,13 @@ func validatePod(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path, skip
 	if s.Replicas != nil && *s.Replicas < 0 {
 		errs = append(errs, field.Invalid(fldPath.Child("replicas"), *s.Replicas, "must be 0 or more"))
 	}
-	errs = append(errs, validateVolumes(s, set, fldPath, skip)...)
+	errs = append(errs, validateVolumes(s, resolved, fldPath, skip)...)
 	return append(errs, validateTolerations(s.Tolerations, fldPath.Child("tolerations"))...)
 }
 
 // validateVolumes checks volume names and that every mount names a declared
 // volume once its path is free.
-func validateVolumes(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path, skip pathSet) field.ErrorList {
+func validateVolumes(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path, skip pathSet) field.ErrorList {
 	var errs field.ErrorList
 	volumes := map[string]bool{}
 	for i, v := range s.Volumes {
@@ -192,7 +192,7 @@ func validateVolumes(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path, 
 		if volumes[v.Name] {
 			errs = append(errs, field.Duplicate(name, v.Name))
 		}
-		if v.Name == TmpVolumeName && set.writableTmp {
+		if v.Name == TmpVolumeName && resolved.writableTmp {
 			errs = append(errs, field.Invalid(name, v.Name, fmt.Sprintf(
 				"is the writable volume the function mounts at %s; rename it or mount a volume at %s yourself", TmpMountPath, TmpMountPath)))
 		}

@@ -21,7 +21,7 @@ import (
 // k8s.io/kubernetes pkg/apis/core/validation, which the function cannot
 // import (see README, "Dependencies"); each has a case in
 // testdata/error/passthrough-* and in e2e/apiserver/corpus.
-func validatePassThrough(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) field.ErrorList {
+func validatePassThrough(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for i, e := range s.Env {
 		errs = append(errs, validateEnvVar(e, spec.Child("env").Index(i))...)
@@ -82,7 +82,7 @@ const maxNamesListed = 6
 // of optional pointers of which at most one, and when required exactly one,
 // is set. Reading the struct keeps the rule true as core/v1 adds sources.
 func oneSource(union reflect.Value, what string, required bool, fldPath *field.Path) field.ErrorList {
-	var set []string
+	var given []string
 	var names []string
 	t := union.Type()
 	for i := range t.NumField() {
@@ -92,18 +92,18 @@ func oneSource(union reflect.Value, what string, required bool, fldPath *field.P
 		}
 		names = append(names, name)
 		if !union.Field(i).IsNil() {
-			set = append(set, name)
+			given = append(given, name)
 		}
 	}
 	switch {
-	case len(set) == 0 && !required:
+	case len(given) == 0 && !required:
 		return nil
-	case len(set) == 0 && len(names) > maxNamesListed:
+	case len(given) == 0 && len(names) > maxNamesListed:
 		return field.ErrorList{field.Required(fldPath, fmt.Sprintf("must specify a %s", what))}
-	case len(set) == 0:
+	case len(given) == 0:
 		return field.ErrorList{field.Required(fldPath, fmt.Sprintf("must specify a %s: one of %s", what, strings.Join(names, ", ")))}
-	case len(set) > 1:
-		return field.ErrorList{field.Forbidden(fldPath.Child(set[1]), fmt.Sprintf("may not specify more than 1 %s (%s is set)", what, set[0]))}
+	case len(given) > 1:
+		return field.ErrorList{field.Forbidden(fldPath.Child(given[1]), fmt.Sprintf("may not specify more than 1 %s (%s is set)", what, given[0]))}
 	}
 	return nil
 }

@@ -18,11 +18,11 @@ import (
 // validateServing checks the Service, the annotations, shared memory and the
 // container, pod and Deployment fields that are passed through, as the API
 // server would check them at apply time.
-func validateServing(p *v1alpha1.MLPipeline, set settings, spec *field.Path, skip pathSet) field.ErrorList {
+func validateServing(p *v1alpha1.MLPipeline, resolved settings, spec *field.Path, skip pathSet) field.ErrorList {
 	s := p.Spec
 	var errs field.ErrorList
 	errs = append(errs, validateGeneratedAnnotations(s.Annotations, spec.Child("annotations"))...)
-	errs = append(errs, validateService(s, set, spec)...)
+	errs = append(errs, validateService(s, resolved, spec)...)
 	errs = append(errs, validateEnvFrom(s.EnvFrom, spec.Child("envFrom"))...)
 	errs = append(errs, validatePullPolicy(s.ImagePullPolicy, spec.Child("imagePullPolicy"))...)
 	grace := ptr.Deref(s.TerminationGracePeriodSeconds, defaultTerminationGracePeriod)
@@ -41,8 +41,8 @@ func validateServing(p *v1alpha1.MLPipeline, set settings, spec *field.Path, ski
 	if !skip.has(spec.Child("resourceClaims")) && len(claims) == 0 {
 		errs = append(errs, validateClaimRefs(s.Resources.Claims, s.ResourceClaims, spec.Child("resources", "claims"))...)
 	}
-	errs = append(errs, validateInitContainers(s, set, spec, skip)...)
-	errs = append(errs, validateSharedMemory(s, set, spec)...)
+	errs = append(errs, validateInitContainers(s, resolved, spec, skip)...)
+	errs = append(errs, validateSharedMemory(s, resolved, spec)...)
 	errs = append(errs, validateDeploymentFields(s, spec)...)
 	return errs
 }
@@ -70,7 +70,7 @@ func validateGeneratedAnnotations(annotations map[string]string, fldPath *field.
 
 var serviceTypes = []corev1.ServiceType{corev1.ServiceTypeClusterIP, corev1.ServiceTypeNodePort, corev1.ServiceTypeLoadBalancer}
 
-func validateService(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) field.ErrorList {
+func validateService(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	fldPath := spec.Child("service")
 	if svc := s.Service; svc != nil {
@@ -78,11 +78,11 @@ func validateService(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) 
 			errs = append(errs, field.NotSupported(fldPath.Child("type"), svc.Type, serviceTypes))
 		}
 		errs = append(errs, validateGeneratedAnnotations(svc.Annotations, fldPath.Child("annotations"))...)
-		if set.service && len(s.Ports) == 0 {
+		if resolved.service && len(s.Ports) == 0 {
 			errs = append(errs, field.Invalid(fldPath.Child("enabled"), true, "a Service needs at least one entry in spec.ports"))
 		}
 	}
-	if set.service && len(s.Ports) > 1 {
+	if resolved.service && len(s.Ports) > 1 {
 		// The API server requires a name on every port of a multi-port Service.
 		for i, port := range s.Ports {
 			if port.Name == "" {
@@ -255,14 +255,14 @@ func validateClaimRefs(refs []corev1.ResourceClaim, claims []corev1.PodResourceC
 
 // validateInitContainers checks init containers and native sidecars as the
 // API server does, and against the pipeline's container and volumes.
-func validateInitContainers(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path, skip pathSet) field.ErrorList {
+func validateInitContainers(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path, skip pathSet) field.ErrorList {
 	var errs field.ErrorList
 	grace := ptr.Deref(s.TerminationGracePeriodSeconds, defaultTerminationGracePeriod)
 	volumes := map[string]bool{}
 	for _, v := range s.Volumes {
 		volumes[v.Name] = true
 	}
-	names := map[string]bool{set.containerName: true}
+	names := map[string]bool{resolved.containerName: true}
 	for i, c := range s.InitContainers {
 		idxPath := spec.Child("initContainers").Index(i)
 		errs = append(errs, uniqueLabel(c.Name, names, idxPath.Child("name"))...)
@@ -303,13 +303,13 @@ func validateInitContainers(s v1alpha1.MLPipelineSpec, set settings, spec *field
 
 // validateSharedMemory keeps /dev/shm to one owner: spec.sharedMemory, or a
 // volume the user mounts there.
-func validateSharedMemory(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) field.ErrorList {
-	if set.sharedMemory == nil {
+func validateSharedMemory(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) field.ErrorList {
+	if resolved.sharedMemory == nil {
 		return nil
 	}
 	var errs field.ErrorList
-	if set.sharedMemory.Sign() <= 0 {
-		errs = append(errs, field.Invalid(spec.Child("sharedMemory"), set.sharedMemory.String(), "must be more than 0"))
+	if resolved.sharedMemory.Sign() <= 0 {
+		errs = append(errs, field.Invalid(spec.Child("sharedMemory"), resolved.sharedMemory.String(), "must be more than 0"))
 	}
 	for i, v := range s.Volumes {
 		if v.Name == ShmVolumeName {

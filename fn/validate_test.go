@@ -210,7 +210,7 @@ func behaviorWith(period, window int32) *autoscalingv2.HorizontalPodAutoscalerBe
 }
 
 func TestPathSet(t *testing.T) {
-	set := pathSet{field.NewPath("spec", "volumes").Index(1), field.NewPath("spec", "resources", "requests").Key("cpu")}
+	invalid := pathSet{field.NewPath("spec", "volumes").Index(1), field.NewPath("spec", "resources", "requests").Key("cpu")}
 	for _, tc := range []struct {
 		path         string
 		has, covered bool
@@ -226,10 +226,10 @@ func TestPathSet(t *testing.T) {
 		{"spec.resources.requests[cpus]", false, false},
 	} {
 		p := field.NewPath(tc.path) // a path with one segment prints as given
-		if got := set.has(p); got != tc.has {
+		if got := invalid.has(p); got != tc.has {
 			t.Errorf("has(%s) = %v, want %v", tc.path, got, tc.has)
 		}
-		if got := set.covers(tc.path); got != tc.covered {
+		if got := invalid.covers(tc.path); got != tc.covered {
 			t.Errorf("covers(%s) = %v, want %v", tc.path, got, tc.covered)
 		}
 	}

@@ -16,20 +16,20 @@ import (
 // everywhere else the container runs with more power than it needs. The
 // function's own defaults meet the profile, so only the user's contexts
 // are read.
-func podSecurityWarnings(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) []finding {
+func podSecurityWarnings(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) []finding {
 	var ws []finding
 	// Init containers and sidecars with a context of their own: the
 	// container-level rules (the pod-level ones are the pipeline's below).
 	for i, c := range s.InitContainers {
 		if c.SecurityContext != nil {
-			ws = append(ws, containerSecurityWarnings(set.initContainers[i].securityContext,
+			ws = append(ws, containerSecurityWarnings(resolved.initContainers[i].securityContext,
 				spec.Child("initContainers").Index(i).Child("securityContext"))...)
 		}
 	}
 	if s.SecurityContext == nil && s.PodSecurityContext == nil {
 		return ws
 	}
-	c, pod := set.main.securityContext, set.podSecurityContext
+	c, pod := resolved.main.securityContext, resolved.podSecurityContext
 	podPath := spec.Child("podSecurityContext")
 	ws = append(ws, containerSecurityWarnings(c, spec.Child("securityContext"))...)
 	if user := podOrNil(pod).RunAsUser; user != nil && *user == 0 {
@@ -113,21 +113,21 @@ func hostPortWarnings(ports []corev1.ContainerPort, fldPath *field.Path) []findi
 
 // pdbWarnings finds budgets that refuse every voluntary eviction: a node
 // drain then waits for ever on the pipeline's pods.
-func pdbWarnings(set settings, fldPath *field.Path) []finding {
-	if !set.pdb {
+func pdbWarnings(resolved settings, fldPath *field.Path) []finding {
+	if !resolved.pdb {
 		return nil
 	}
-	if v := set.pdbMaxUnavailable; v != nil && (v.Type == intstr.Int && v.IntVal == 0 || v.Type == intstr.String && v.StrVal == "0%") {
+	if v := resolved.pdbMaxUnavailable; v != nil && (v.Type == intstr.Int && v.IntVal == 0 || v.Type == intstr.String && v.StrVal == "0%") {
 		return []finding{warningAt(fldPath.Child("maxUnavailable"),
 			"is %s: no pod may ever be evicted, so node drains and cluster upgrades wait for ever; allow at least 1", v.String())}
 	}
-	v := set.pdbMinAvailable
+	v := resolved.pdbMinAvailable
 	if v == nil {
 		return nil
 	}
-	fewest := set.replicas
-	if set.autoscaling {
-		fewest = set.minReplicas
+	fewest := resolved.replicas
+	if resolved.autoscaling {
+		fewest = resolved.minReplicas
 	}
 	if v.Type == intstr.String && v.StrVal == "100%" || v.Type == intstr.Int && v.IntVal >= fewest && fewest > 0 {
 		return []finding{warningAt(fldPath.Child("minAvailable"),
@@ -140,8 +140,8 @@ func pdbWarnings(set settings, fldPath *field.Path) []finding {
 // ignoredAutoscalingWarnings names HPA settings that take no effect because
 // autoscaling is off (they are still validated, so that turning it on does
 // not reveal old mistakes).
-func ignoredAutoscalingWarnings(a *v1alpha1.AutoscalingSpec, set settings, fldPath *field.Path) []finding {
-	if set.autoscaling || a == nil {
+func ignoredAutoscalingWarnings(a *v1alpha1.AutoscalingSpec, resolved settings, fldPath *field.Path) []finding {
+	if resolved.autoscaling || a == nil {
 		return nil
 	}
 	var ignored []string
