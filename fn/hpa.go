@@ -11,24 +11,24 @@ import (
 
 // hpa builds the autoscaling/v2 HorizontalPodAutoscaler; metrics come in the
 // order cpu, memory, gpu, queue, then the user's.
-func hpa(p *v1alpha1.MLPipeline, set settings) *autoscalingv2.HorizontalPodAutoscaler {
+func hpa(p *v1alpha1.MLPipeline, resolved settings) *autoscalingv2.HorizontalPodAutoscaler {
 	var metrics []autoscalingv2.MetricSpec
-	if set.targetCPU != nil {
-		metrics = append(metrics, utilization(corev1.ResourceCPU, *set.targetCPU))
+	if resolved.targetCPU != nil {
+		metrics = append(metrics, utilization(corev1.ResourceCPU, *resolved.targetCPU))
 	}
-	if set.targetMemory != nil {
-		metrics = append(metrics, utilization(corev1.ResourceMemory, *set.targetMemory))
+	if resolved.targetMemory != nil {
+		metrics = append(metrics, utilization(corev1.ResourceMemory, *resolved.targetMemory))
 	}
 	spec := autoscalingv2.HorizontalPodAutoscalerSpec{
 		ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{
 			APIVersion: "apps/v1", Kind: "Deployment", Name: p.Name,
 		},
-		MinReplicas: &set.minReplicas,
-		MaxReplicas: set.maxReplicas,
+		MinReplicas: &resolved.minReplicas,
+		MaxReplicas: resolved.maxReplicas,
 	}
 	if a := p.Spec.Autoscaling; a != nil {
 		if a.GPU != nil {
-			metrics = append(metrics, gpuUtilization(set.gpuMetricName, a.GPU.TargetUtilizationPercentage))
+			metrics = append(metrics, gpuUtilization(resolved.gpuMetricName, a.GPU.TargetUtilizationPercentage))
 		}
 		if a.Queue != nil {
 			metrics = append(metrics, queueBacklog(a.Queue))

@@ -3,6 +3,7 @@ package fn
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -83,10 +84,27 @@ func jsonValueToNode(dec *json.Decoder) (*yaml.Node, error) {
 // on is the boolean true, so a label would change or the API server would
 // refuse the object.
 func quoteYAML11NonStrings(n *yaml.Node) {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagString && yaml.IsYaml1_1NonString(n) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagString && !plainStringInYAML11(n.Value) && yaml.IsYaml1_1NonString(n) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	for _, child := range n.Content {
 		quoteYAML11NonStrings(child)
 	}
+}
+
+// plainStringInYAML11 reports the values that are sure to be strings to a
+// YAML 1.1 reader, so that kyaml's IsYaml1_1NonString, which parses every
+// value with a YAML 1.1 parser, runs only on the others (it was a fifth of
+// the time of rendering 1,000 pipelines). Booleans and null begin with one
+// of y, n, t, f, o (any case) or ~, numbers and timestamps with a digit, a
+// sign or a dot, and collections, anchors, tags and quotes with a symbol;
+// a ':' or '#' could start a map or a comment. Any other value that begins
+// with a letter is a plain string. TestPlainStringInYAML11 checks that this
+// never disagrees with kyaml.
+func plainStringInYAML11(s string) bool {
+	if s == "" || strings.ContainsAny(s, ":#\n") {
+		return false
+	}
+	c := s[0] | 0x20 // ASCII lower case
+	return c >= 'a' && c <= 'z' && !strings.ContainsRune("yntfo", rune(c))
 }

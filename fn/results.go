@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -44,6 +45,9 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 		TypeMeta: yaml.TypeMeta{APIVersion: node.GetApiVersion(), Kind: node.GetKind()},
 		NameMeta: yaml.NameMeta{Name: node.GetName(), Namespace: node.GetNamespace()},
 	}}
+	if name, namespace, ok := mergedNameMeta(node.YNode()); ok {
+		o.ref.Name, o.ref.Namespace = name, namespace
+	}
 	path, index, _ := kioutil.GetFileAnnotations(node)
 	o.annotatedPath = path
 	if path == "" {
@@ -59,8 +63,12 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 }
 
 func (o origin) result(severity framework.Severity, fe finding) *framework.Result {
-	ref := o.ref
-	r := &framework.Result{Severity: severity, Message: fe.message, ResourceRef: &ref, File: o.file}
+	r := &framework.Result{Severity: severity, Message: fe.message, File: o.file}
+	// An object without apiVersion, kind or name ({}) has no reference.
+	if o.ref != (yaml.ResourceIdentifier{}) {
+		ref := o.ref
+		r.ResourceRef = &ref
+	}
 	if fe.path != "" {
 		r.Field = &framework.Field{Path: fe.path}
 	}
@@ -89,4 +97,29 @@ func (o origin) errorResults(list field.ErrorList) framework.Results {
 
 func hasErrors(rs framework.Results) bool {
 	return rs.ExitCode() != 0
+}
+
+// mergedNameMeta reads the name and namespace of an object whose metadata
+// has a YAML merge key (metadata: {<<: *common, name: x}), which kyaml's
+// accessors do not follow; ok is false for any other object.
+func mergedNameMeta(n *yaml.Node) (name, namespace string, ok bool) {
+	if n.Kind != yaml.MappingNode {
+		return "", "", false
+	}
+	md := fieldValue(n, "metadata")
+	if md == nil || md.Kind != yaml.MappingNode || !hasMergeKey(md) {
+		return "", "", false
+	}
+	raw, err := nodeToJSON(yaml.NewRNode(md))
+	if err != nil {
+		return "", "", false
+	}
+	var meta struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	}
+	if json.Unmarshal(raw, &meta) != nil {
+		return "", "", false
+	}
+	return meta.Name, meta.Namespace, true
 }

@@ -18,15 +18,16 @@ import (
 // each at its field's path, as the API server's validation does. skip holds
 // the paths whose values could not be decoded: rules that read another
 // field do not run while that field is missing for that reason.
-func validate(p *v1alpha1.MLPipeline, set settings, skip pathSet) field.ErrorList {
+func validate(p *v1alpha1.MLPipeline, resolved settings, skip pathSet) field.ErrorList {
 	spec := field.NewPath("spec")
 	var errs field.ErrorList
 	errs = append(errs, validateMetadata(p, field.NewPath("metadata"))...)
-	errs = append(errs, validateContainer(p, set, spec)...)
-	errs = append(errs, validatePod(p, set, spec, skip)...)
-	errs = append(errs, validatePassThrough(p.Spec, set, spec)...)
-	errs = append(errs, validateAutoscaling(p, set, spec.Child("autoscaling"), skip)...)
+	errs = append(errs, validateContainer(p, resolved, spec)...)
+	errs = append(errs, validatePod(p, resolved, spec, skip)...)
+	errs = append(errs, validatePassThrough(p.Spec, resolved, spec)...)
+	errs = append(errs, validateAutoscaling(p, resolved, spec.Child("autoscaling"), skip)...)
 	errs = append(errs, validatePDB(p.Spec.PodDisruptionBudget, spec.Child("podDisruptionBudget"))...)
+	errs = append(errs, validateServing(p, resolved, spec, skip)...)
 	return errs
 }
 
@@ -40,12 +41,12 @@ func validateMetadata(p *v1alpha1.MLPipeline, fldPath *field.Path) field.ErrorLi
 	if p.Namespace != "" {
 		errs = append(errs, dns1123Label(fldPath.Child("namespace"), p.Namespace)...)
 	}
-	errs = append(errs, metav1validation.ValidateLabels(p.Labels, fldPath.Child("labels"))...)
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(p.Labels, fldPath.Child("labels")))...)
 	errs = append(errs, reservedLabelConflicts(p, p.Labels, fldPath.Child("labels"))...)
 	return errs
 }
 
-func validateContainer(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path) field.ErrorList {
+func validateContainer(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.Path) field.ErrorList {
 	s := p.Spec
 	var errs field.ErrorList
 	if s.Image == "" {
@@ -56,21 +57,27 @@ func validateContainer(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path
 	if s.ContainerName != "" {
 		errs = append(errs, dns1123Label(fldPath.Child("containerName"), s.ContainerName)...)
 	}
-	seenEnv := map[string]bool{}
-	for i, e := range s.Env {
-		name := fldPath.Child("env").Index(i).Child("name")
+	errs = append(errs, validateEnv(s.Env, fldPath.Child("env"))...)
+	errs = append(errs, validatePorts(s.Ports, fldPath.Child("ports"))...)
+	errs = append(errs, validateResources(s.Resources, fldPath.Child("resources"))...)
+	errs = append(errs, validateGPU(s, resolved, fldPath)...)
+	return errs
+}
+
+func validateEnv(env []corev1.EnvVar, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	seen := map[string]bool{}
+	for i, e := range env {
+		name := fldPath.Index(i).Child("name")
 		switch {
 		case e.Name == "":
 			errs = append(errs, field.Required(name, ""))
-		case seenEnv[e.Name]:
+		case seen[e.Name]:
 			errs = append(errs, field.Duplicate(name, e.Name))
 		default:
-			seenEnv[e.Name] = true
+			seen[e.Name] = true
 		}
 	}
-	errs = append(errs, validatePorts(s.Ports, fldPath.Child("ports"))...)
-	errs = append(errs, validateResources(s.Resources, fldPath.Child("resources"))...)
-	errs = append(errs, validateGPU(s, set, fldPath)...)
 	return errs
 }
 
@@ -106,7 +113,7 @@ func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.Erro
 	return errs
 }
 
-func validateGPU(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) field.ErrorList {
+func validateGPU(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) field.ErrorList {
 	if s.GPU == nil {
 		return nil
 	}
@@ -124,10 +131,10 @@ func validateGPU(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) fiel
 		name  string
 		items corev1.ResourceList
 	}{{"limits", s.Resources.Limits}, {"requests", s.Resources.Requests}} {
-		if _, given := list.items[set.gpuResource]; given && set.gpuCount > 0 {
+		if _, given := list.items[resolved.gpuResource]; given && resolved.gpuCount > 0 {
 			errs = append(errs, field.Forbidden(fldPath.Child("count"),
 				fmt.Sprintf("conflicts with %s; set the GPU count in one place",
-					spec.Child("resources", list.name).Key(string(set.gpuResource)))))
+					spec.Child("resources", list.name).Key(string(resolved.gpuResource)))))
 		}
 	}
 	return errs
@@ -152,12 +159,12 @@ func extendedResourceNameError(name string) string {
 	return ""
 }
 
-func validatePod(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path, skip pathSet) field.ErrorList {
+func validatePod(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.Path, skip pathSet) field.ErrorList {
 	s := p.Spec
 	var errs field.ErrorList
-	errs = append(errs, metav1validation.ValidateLabels(s.PodLabels, fldPath.Child("podLabels"))...)
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(s.PodLabels, fldPath.Child("podLabels")))...)
 	errs = append(errs, reservedLabelConflicts(p, s.PodLabels, fldPath.Child("podLabels"))...)
-	errs = append(errs, apivalidation.ValidateAnnotations(s.PodAnnotations, fldPath.Child("podAnnotations"))...)
+	errs = append(errs, inOrder(apivalidation.ValidateAnnotations(s.PodAnnotations, fldPath.Child("podAnnotations")))...)
 	if s.ServiceAccountName != "" {
 		for _, msg := range validation.IsDNS1123Subdomain(s.ServiceAccountName) {
 			errs = append(errs, field.Invalid(fldPath.Child("serviceAccountName"), s.ServiceAccountName, msg))
@@ -166,13 +173,13 @@ func validatePod(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path, skip
 	if s.Replicas != nil && *s.Replicas < 0 {
 		errs = append(errs, field.Invalid(fldPath.Child("replicas"), *s.Replicas, "must be 0 or more"))
 	}
-	errs = append(errs, validateVolumes(s, set, fldPath, skip)...)
+	errs = append(errs, validateVolumes(s, resolved, fldPath, skip)...)
 	return append(errs, validateTolerations(s.Tolerations, fldPath.Child("tolerations"))...)
 }
 
 // validateVolumes checks volume names and that every mount names a declared
 // volume once its path is free.
-func validateVolumes(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path, skip pathSet) field.ErrorList {
+func validateVolumes(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path, skip pathSet) field.ErrorList {
 	var errs field.ErrorList
 	volumes := map[string]bool{}
 	for i, v := range s.Volumes {
@@ -185,16 +192,23 @@ func validateVolumes(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path, 
 		if volumes[v.Name] {
 			errs = append(errs, field.Duplicate(name, v.Name))
 		}
-		if v.Name == TmpVolumeName && set.writableTmp {
+		if v.Name == TmpVolumeName && resolved.writableTmp {
 			errs = append(errs, field.Invalid(name, v.Name, fmt.Sprintf(
 				"is the writable volume the function mounts at %s; rename it or mount a volume at %s yourself", TmpMountPath, TmpMountPath)))
 		}
 		volumes[v.Name] = true
 	}
+	return append(errs, validateMounts(s.VolumeMounts, volumes, skip.has(spec.Child("volumes")), spec.Child("volumeMounts"))...)
+}
+
+// validateMounts checks a container's mounts: each names a declared volume
+// (unless spec.volumes could not be decoded) at a path of its own.
+func validateMounts(mounts []corev1.VolumeMount, volumes map[string]bool, volumesInvalid bool, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	mountPaths := map[string]bool{}
-	for i, m := range s.VolumeMounts {
-		idxPath := spec.Child("volumeMounts").Index(i)
-		if !volumes[m.Name] && !skip.has(spec.Child("volumes")) {
+	for i, m := range mounts {
+		idxPath := fldPath.Index(i)
+		if !volumes[m.Name] && !volumesInvalid {
 			errs = append(errs, field.Invalid(idxPath.Child("name"), m.Name, "is not declared in spec.volumes"))
 		}
 		switch {

@@ -22,17 +22,17 @@ const (
 // validateAutoscaling checks the HPA settings. Metrics and behavior are
 // checked even while autoscaling is off, so that switching it on later does
 // not reveal mistakes written long before.
-func validateAutoscaling(p *v1alpha1.MLPipeline, set settings, fldPath *field.Path, skip pathSet) field.ErrorList {
+func validateAutoscaling(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.Path, skip pathSet) field.ErrorList {
 	a := p.Spec.Autoscaling
 	var errs field.ErrorList
 	if a != nil {
-		errs = append(errs, validateGPUMetric(a.GPU, set, fldPath.Child("gpu"))...)
+		errs = append(errs, validateGPUMetric(a.GPU, resolved, fldPath.Child("gpu"))...)
 		errs = append(errs, validateQueueMetric(a.Queue, fldPath.Child("queue"))...)
 		for i, m := range a.Metrics {
 			errs = append(errs, validateMetric(m, fldPath.Child("metrics").Index(i))...)
-			if r := m.ContainerResource; r != nil && r.Container != "" && r.Container != set.containerName {
+			if r := m.ContainerResource; r != nil && r.Container != "" && r.Container != resolved.containerName {
 				errs = append(errs, field.Invalid(fldPath.Child("metrics").Index(i).Child("containerResource", "container"), r.Container,
-					fmt.Sprintf("names no container of this pipeline: its container is %q", set.containerName)))
+					fmt.Sprintf("names no container of this pipeline: its container is %q", resolved.containerName)))
 			}
 		}
 		if b := a.Behavior; b != nil {
@@ -40,32 +40,32 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, set settings, fldPath *field.Pa
 			errs = append(errs, validateScalingRules(b.ScaleDown, fldPath.Child("behavior", "scaleDown"))...)
 		}
 	}
-	if !set.autoscaling {
+	if !resolved.autoscaling {
 		return errs
 	}
 	minPath := fldPath.Child("minReplicas")
 	switch {
-	case set.minReplicas < 0:
-		errs = append(errs, field.Invalid(minPath, set.minReplicas, "must be 0 or more"))
-	case set.minReplicas == 0 && !set.objectOrExternalMetric && !skip.has(fldPath.Child("metrics")):
-		errs = append(errs, field.Invalid(minPath, set.minReplicas, fmt.Sprintf(
+	case resolved.minReplicas < 0:
+		errs = append(errs, field.Invalid(minPath, resolved.minReplicas, "must be 0 or more"))
+	case resolved.minReplicas == 0 && !resolved.objectOrExternalMetric && !skip.has(fldPath.Child("metrics")):
+		errs = append(errs, field.Invalid(minPath, resolved.minReplicas, fmt.Sprintf(
 			"may be 0 only when the HPA has an Object or External metric, which tells it when to leave zero: "+
 				"set %s, or add an Object or External entry to %s, or set minReplicas to 1 or more",
 			fldPath.Child("queue"), fldPath.Child("metrics"))))
-	case set.minReplicas == 0 && a != nil && a.Behavior != nil:
+	case resolved.minReplicas == 0 && a != nil && a.Behavior != nil:
 		errs = append(errs, scaleUpFromZero(a.Behavior.ScaleUp, fldPath.Child("behavior", "scaleUp"))...)
 	}
 	maxPath := fldPath.Child("maxReplicas")
 	switch {
-	case set.maxReplicas == 0:
+	case resolved.maxReplicas == 0:
 		errs = append(errs, field.Required(maxPath, "when autoscaling is enabled"))
-	case set.maxReplicas < set.minReplicas:
-		errs = append(errs, field.Invalid(maxPath, set.maxReplicas, fmt.Sprintf("must be greater than or equal to minReplicas %d", set.minReplicas)))
+	case resolved.maxReplicas < resolved.minReplicas:
+		errs = append(errs, field.Invalid(maxPath, resolved.maxReplicas, fmt.Sprintf("must be greater than or equal to minReplicas %d", resolved.minReplicas)))
 	}
 	requests := field.NewPath("spec", "resources", "requests")
 	if !skip.has(requests) {
-		errs = append(errs, utilizationTarget(p, set.targetCPU, set.defaultCPUTarget, corev1.ResourceCPU, fldPath.Child("targetCPUUtilizationPercentage"), requests)...)
-		errs = append(errs, utilizationTarget(p, set.targetMemory, false, corev1.ResourceMemory, fldPath.Child("targetMemoryUtilizationPercentage"), requests)...)
+		errs = append(errs, utilizationTarget(p, resolved.targetCPU, resolved.defaultCPUTarget, corev1.ResourceCPU, fldPath.Child("targetCPUUtilizationPercentage"), requests)...)
+		errs = append(errs, utilizationTarget(p, resolved.targetMemory, false, corev1.ResourceMemory, fldPath.Child("targetMemoryUtilizationPercentage"), requests)...)
 	}
 	return errs
 }
@@ -116,7 +116,7 @@ func scaleUpFromZero(r *autoscalingv2.HPAScalingRules, fldPath *field.Path) fiel
 
 // validateGPUMetric checks spec.autoscaling.gpu: a percentage, of GPUs the
 // container actually requests.
-func validateGPUMetric(g *v1alpha1.GPUMetricSpec, set settings, fldPath *field.Path) field.ErrorList {
+func validateGPUMetric(g *v1alpha1.GPUMetricSpec, resolved settings, fldPath *field.Path) field.ErrorList {
 	if g == nil {
 		return nil
 	}
@@ -127,7 +127,7 @@ func validateGPUMetric(g *v1alpha1.GPUMetricSpec, set settings, fldPath *field.P
 	if g.MetricName != "" {
 		errs = append(errs, metricNameSyntax(g.MetricName, fldPath.Child("metricName"))...)
 	}
-	if set.gpuCount <= 0 {
+	if resolved.gpuCount <= 0 {
 		errs = append(errs, field.Forbidden(fldPath,
 			"needs spec.gpu.count of 1 or more: GPU utilisation is only measured for pods that have GPUs"))
 	}

@@ -21,7 +21,7 @@ import (
 // k8s.io/kubernetes pkg/apis/core/validation, which the function cannot
 // import (see README, "Dependencies"); each has a case in
 // testdata/error/passthrough-* and in e2e/apiserver/corpus.
-func validatePassThrough(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) field.ErrorList {
+func validatePassThrough(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for i, e := range s.Env {
 		errs = append(errs, validateEnvVar(e, spec.Child("env").Index(i))...)
@@ -41,8 +41,9 @@ func validatePassThrough(s v1alpha1.MLPipelineSpec, set settings, spec *field.Pa
 	errs = append(errs, validateProbe(s.LivenessProbe, true, declared, spec.Child("livenessProbe"))...)
 	errs = append(errs, validateProbe(s.StartupProbe, true, declared, spec.Child("startupProbe"))...)
 	for i, v := range s.Volumes {
-		errs = append(errs, exactlyOneSource(reflect.ValueOf(v.VolumeSource),
-			"volume type, such as emptyDir, configMap, secret, persistentVolumeClaim or ephemeral", spec.Child("volumes").Index(i))...)
+		// A volume with no source is an emptyDir to the API server, which
+		// defaults it; two sources it refuses.
+		errs = append(errs, oneSource(reflect.ValueOf(v.VolumeSource), "volume type", false, spec.Child("volumes").Index(i))...)
 	}
 	for i, m := range s.VolumeMounts {
 		idxPath := spec.Child("volumeMounts").Index(i)
@@ -52,7 +53,7 @@ func validatePassThrough(s v1alpha1.MLPipelineSpec, set settings, spec *field.Pa
 		errs = append(errs, localDescendingPath(m.SubPath, idxPath.Child("subPath"))...)
 		errs = append(errs, localDescendingPath(m.SubPathExpr, idxPath.Child("subPathExpr"))...)
 	}
-	errs = append(errs, metav1validation.ValidateLabels(s.NodeSelector, spec.Child("nodeSelector"))...)
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(s.NodeSelector, spec.Child("nodeSelector")))...)
 	errs = append(errs, validateSpreadConstraints(s.TopologySpreadConstraints, spec.Child("topologySpreadConstraints"))...)
 	for i, secret := range s.ImagePullSecrets {
 		if secret.Name == "" {
@@ -71,18 +72,17 @@ func validateEnvVar(e corev1.EnvVar, fldPath *field.Path) field.ErrorList {
 	if e.Value != "" {
 		return field.ErrorList{field.Forbidden(fldPath.Child("valueFrom"), "may not be specified when `value` is not empty")}
 	}
-	return exactlyOneSource(reflect.ValueOf(*e.ValueFrom), "source", fldPath.Child("valueFrom"))
+	return oneSource(reflect.ValueOf(*e.ValueFrom), "source", true, fldPath.Child("valueFrom"))
 }
 
-// maxNamesListed keeps a message about VolumeSource's 30 types readable:
-// the caller names the usual ones instead.
+// maxNamesListed keeps a message about a long union short.
 const maxNamesListed = 6
 
-// exactlyOneSource checks a union such as VolumeSource or EnvVarSource: a
-// struct of optional pointers of which exactly one is set. Reading the
-// struct keeps the rule true as core/v1 adds sources.
-func exactlyOneSource(union reflect.Value, what string, fldPath *field.Path) field.ErrorList {
-	var set []string
+// oneSource checks a union such as VolumeSource or EnvVarSource: a struct
+// of optional pointers of which at most one, and when required exactly one,
+// is set. Reading the struct keeps the rule true as core/v1 adds sources.
+func oneSource(union reflect.Value, what string, required bool, fldPath *field.Path) field.ErrorList {
+	var given []string
 	var names []string
 	t := union.Type()
 	for i := range t.NumField() {
@@ -92,16 +92,18 @@ func exactlyOneSource(union reflect.Value, what string, fldPath *field.Path) fie
 		}
 		names = append(names, name)
 		if !union.Field(i).IsNil() {
-			set = append(set, name)
+			given = append(given, name)
 		}
 	}
 	switch {
-	case len(set) == 0 && len(names) > maxNamesListed:
+	case len(given) == 0 && !required:
+		return nil
+	case len(given) == 0 && len(names) > maxNamesListed:
 		return field.ErrorList{field.Required(fldPath, fmt.Sprintf("must specify a %s", what))}
-	case len(set) == 0:
+	case len(given) == 0:
 		return field.ErrorList{field.Required(fldPath, fmt.Sprintf("must specify a %s: one of %s", what, strings.Join(names, ", ")))}
-	case len(set) > 1:
-		return field.ErrorList{field.Forbidden(fldPath.Child(set[1]), fmt.Sprintf("may not specify more than 1 %s (%s is set)", strings.Split(what, ",")[0], set[0]))}
+	case len(given) > 1:
+		return field.ErrorList{field.Forbidden(fldPath.Child(given[1]), fmt.Sprintf("may not specify more than 1 %s (%s is set)", what, given[0]))}
 	}
 	return nil
 }
@@ -177,7 +179,7 @@ func validateProbe(probe *corev1.Probe, successMustBeOne bool, ports sets.Set[st
 	if probe == nil {
 		return nil
 	}
-	errs := exactlyOneSource(reflect.ValueOf(probe.ProbeHandler), "handler type", fldPath)
+	errs := oneSource(reflect.ValueOf(probe.ProbeHandler), "handler type", true, fldPath)
 	for _, f := range []struct {
 		name  string
 		value int32

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -148,6 +149,44 @@ func TestValidateEdges(t *testing.T) {
 			p.Spec.Volumes = []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
 			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
 		}, ""},
+		{"an init container with a read-only root takes the tmp name too", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Volumes = []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
+			p.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "registry.example.com/i:1"}}
+		}, "spec.volumes[0].name"},
+		{"one unnamed port with a Service", func(p *v1alpha1.MLPipeline) { p.Spec.Ports = []corev1.ContainerPort{{ContainerPort: 80}} }, ""},
+		{"two unnamed ports without a Service", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Ports = []corev1.ContainerPort{{ContainerPort: 80}, {ContainerPort: 81}}
+			p.Spec.Service = &v1alpha1.ServiceSpec{Enabled: ptr.To(false)}
+		}, ""},
+		{"maxSurge 0, maxUnavailable 1", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Strategy = &appsv1.DeploymentStrategy{RollingUpdate: &appsv1.RollingUpdateDeployment{
+				MaxSurge: ptr.To(intstr.FromInt32(0)), MaxUnavailable: ptr.To(intstr.FromInt32(1))}}
+		}, ""},
+		{"maxSurge 0, maxUnavailable 0", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Strategy = &appsv1.DeploymentStrategy{RollingUpdate: &appsv1.RollingUpdateDeployment{
+				MaxSurge: ptr.To(intstr.FromInt32(0)), MaxUnavailable: ptr.To(intstr.FromInt32(0))}}
+		}, "spec.strategy.rollingUpdate.maxUnavailable"},
+		{"progress deadline one above minReadySeconds", func(p *v1alpha1.MLPipeline) {
+			p.Spec.MinReadySeconds, p.Spec.ProgressDeadlineSeconds = 60, ptr.To[int32](61)
+		}, ""},
+		{"progress deadline equal to minReadySeconds", func(p *v1alpha1.MLPipeline) {
+			p.Spec.MinReadySeconds, p.Spec.ProgressDeadlineSeconds = 60, ptr.To[int32](60)
+		}, "spec.progressDeadlineSeconds"},
+		{"grace period 0", func(p *v1alpha1.MLPipeline) { p.Spec.TerminationGracePeriodSeconds = ptr.To[int64](0) }, ""},
+		{"shared memory 1 byte", func(p *v1alpha1.MLPipeline) { p.Spec.SharedMemory = ptr.To(resource.MustParse("1")) }, ""},
+		{"own /dev/shm mount without sharedMemory", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Volumes = []corev1.Volume{{Name: "dshm", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}}}
+			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "dshm", MountPath: "/dev/shm"}}
+		}, ""},
+		{"a sidecar may have probes", func(p *v1alpha1.MLPipeline) {
+			p.Spec.InitContainers = []corev1.Container{{Name: "side", Image: "registry.example.com/s:1",
+				RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways), ReadinessProbe: &corev1.Probe{}}}
+		}, ""},
+		{"a claim the pod declares", func(p *v1alpha1.MLPipeline) {
+			p.Spec.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu", ResourceClaimTemplateName: ptr.To("t")}}
+			p.Spec.Resources.Claims = []corev1.ResourceClaim{{Name: "gpu"}}
+		}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validPipeline()
@@ -171,7 +210,7 @@ func behaviorWith(period, window int32) *autoscalingv2.HorizontalPodAutoscalerBe
 }
 
 func TestPathSet(t *testing.T) {
-	set := pathSet{field.NewPath("spec", "volumes").Index(1), field.NewPath("spec", "resources", "requests").Key("cpu")}
+	invalid := pathSet{field.NewPath("spec", "volumes").Index(1), field.NewPath("spec", "resources", "requests").Key("cpu")}
 	for _, tc := range []struct {
 		path         string
 		has, covered bool
@@ -187,10 +226,10 @@ func TestPathSet(t *testing.T) {
 		{"spec.resources.requests[cpus]", false, false},
 	} {
 		p := field.NewPath(tc.path) // a path with one segment prints as given
-		if got := set.has(p); got != tc.has {
+		if got := invalid.has(p); got != tc.has {
 			t.Errorf("has(%s) = %v, want %v", tc.path, got, tc.has)
 		}
-		if got := set.covers(tc.path); got != tc.covered {
+		if got := invalid.covers(tc.path); got != tc.covered {
 			t.Errorf("covers(%s) = %v, want %v", tc.path, got, tc.covered)
 		}
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // warnings are findings only the user can fix; each names the field to set.
-func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
+func warnings(p *v1alpha1.MLPipeline, resolved settings) []finding {
 	s := p.Spec
 	spec := field.NewPath("spec")
 	var ws []finding
@@ -19,21 +19,26 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 		}
 	}
 	switch {
-	case set.autoscaling && set.minReplicas == 0 && len(s.Ports) > 0:
+	case resolved.autoscaling && resolved.minReplicas == 0 && len(s.Ports) > 0:
 		ws = append(ws, warningAt(spec.Child("autoscaling", "minReplicas"),
 			"is 0 although the container has ports: while the HPA holds the pipeline at zero, a Service routes requests to no pod and they fail; "+
 				"request-driven servers need a layer that buffers requests and drives the metric, queue consumers do not; set 1 or more to keep one pod serving"))
-	case set.autoscaling && set.minReplicas == 1:
+	case resolved.autoscaling && resolved.minReplicas == 1:
 		ws = append(ws, warningAt(spec.Child("autoscaling", "minReplicas"),
-			"is %d: while load is low a single pod serves everything, and a node drain or crash leaves none; set 2 or more for workers that must stay up", set.minReplicas))
+			"is %d: while load is low a single pod serves everything, and a node drain or crash leaves none; set 2 or more for workers that must stay up", resolved.minReplicas))
 	}
 	if len(s.Ports) > 0 && s.ReadinessProbe == nil {
 		ws = append(ws, warningAt(spec.Child("readinessProbe"),
 			"is not set although the container has ports: a Service would send requests to pods that have not loaded their model yet"))
 	}
-	if set.autoscaling && s.Replicas != nil {
+	if resolved.autoscaling && s.Replicas != nil {
 		ws = append(ws, warningAt(spec.Child("replicas"),
 			"is ignored while autoscaling is enabled: the HPA owns the replica count, and a replicas field would reset it on every sync"))
+	}
+	if shm, limit := resolved.sharedMemory, s.Resources.Limits[corev1.ResourceMemory]; shm != nil && !limit.IsZero() && shm.Cmp(limit) > 0 {
+		ws = append(ws, warningAt(spec.Child("sharedMemory"),
+			"%s is more than the memory limit %s (%s): /dev/shm counts against it, so filling it gets the container OOM-killed; raise the limit or lower sharedMemory",
+			shm.String(), limit.String(), spec.Child("resources", "limits").Key(string(corev1.ResourceMemory))))
 	}
 	for _, r := range []struct {
 		name corev1.ResourceName
@@ -49,9 +54,9 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 			ws = append(ws, warningAt(spec.Child("resources", "limits").Key(string(r.name)), "is not set: %s", r.why))
 		}
 	}
-	ws = append(ws, podSecurityWarnings(s, set, spec)...)
+	ws = append(ws, podSecurityWarnings(s, resolved, spec)...)
 	ws = append(ws, hostPortWarnings(s.Ports, spec.Child("ports"))...)
-	ws = append(ws, pdbWarnings(set, spec.Child("podDisruptionBudget"))...)
-	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, set, spec.Child("autoscaling"))...)
+	ws = append(ws, pdbWarnings(resolved, spec.Child("podDisruptionBudget"))...)
+	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, resolved, spec.Child("autoscaling"))...)
 	return ws
 }

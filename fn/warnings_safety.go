@@ -16,13 +16,41 @@ import (
 // everywhere else the container runs with more power than it needs. The
 // function's own defaults meet the profile, so only the user's contexts
 // are read.
-func podSecurityWarnings(s v1alpha1.MLPipelineSpec, set settings, spec *field.Path) []finding {
-	if s.SecurityContext == nil && s.PodSecurityContext == nil {
-		return nil
+func podSecurityWarnings(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) []finding {
+	var ws []finding
+	// Init containers and sidecars with a context of their own: the
+	// container-level rules (the pod-level ones are the pipeline's below).
+	for i, c := range s.InitContainers {
+		if c.SecurityContext != nil {
+			ws = append(ws, containerSecurityWarnings(resolved.initContainers[i].securityContext,
+				spec.Child("initContainers").Index(i).Child("securityContext"))...)
+		}
 	}
-	c, pod := set.securityContext, set.podSecurityContext
-	containerPath, podPath := spec.Child("securityContext"), spec.Child("podSecurityContext")
-	const restricted = `, which Pod Security "restricted" forbids`
+	if s.SecurityContext == nil && s.PodSecurityContext == nil {
+		return ws
+	}
+	c, pod := resolved.main.securityContext, resolved.podSecurityContext
+	podPath := spec.Child("podSecurityContext")
+	ws = append(ws, containerSecurityWarnings(c, spec.Child("securityContext"))...)
+	if user := podOrNil(pod).RunAsUser; user != nil && *user == 0 {
+		ws = append(ws, warningAt(podPath.Child("runAsUser"), "is 0: the container runs as root"+restricted))
+	}
+	if !ptr.Deref(c.RunAsNonRoot, ptr.Deref(podOrNil(pod).RunAsNonRoot, false)) {
+		ws = append(ws, warningAt(podPath.Child("runAsNonRoot"),
+			"is not true in the pod or container security context: an image built to run as root runs as root"+restricted))
+	}
+	if !confinedSeccomp(c.SeccompProfile) && !confinedSeccomp(podOrNil(pod).SeccompProfile) {
+		ws = append(ws, warningAt(podPath.Child("seccompProfile", "type"),
+			"is not RuntimeDefault or Localhost: system calls are not filtered"+restricted))
+	}
+	return ws
+}
+
+const restricted = `, which Pod Security "restricted" forbids`
+
+// containerSecurityWarnings are the rules of "restricted" that one
+// container's security context decides on its own.
+func containerSecurityWarnings(c *corev1.SecurityContext, containerPath *field.Path) []finding {
 	var ws []finding
 	if ptr.Deref(c.Privileged, false) {
 		ws = append(ws, warningAt(containerPath.Child("privileged"), "is true: the container gets every device and capability of the node"+restricted))
@@ -43,21 +71,8 @@ func podSecurityWarnings(s v1alpha1.MLPipelineSpec, set settings, spec *field.Pa
 			}
 		}
 	}
-	for _, ctx := range []struct {
-		path *field.Path
-		user *int64
-	}{{containerPath, c.RunAsUser}, {podPath, podOrNil(pod).RunAsUser}} {
-		if ctx.user != nil && *ctx.user == 0 {
-			ws = append(ws, warningAt(ctx.path.Child("runAsUser"), "is 0: the container runs as root"+restricted))
-		}
-	}
-	if !ptr.Deref(c.RunAsNonRoot, ptr.Deref(podOrNil(pod).RunAsNonRoot, false)) {
-		ws = append(ws, warningAt(podPath.Child("runAsNonRoot"),
-			"is not true in the pod or container security context: an image built to run as root runs as root"+restricted))
-	}
-	if !confinedSeccomp(c.SeccompProfile) && !confinedSeccomp(podOrNil(pod).SeccompProfile) {
-		ws = append(ws, warningAt(podPath.Child("seccompProfile", "type"),
-			"is not RuntimeDefault or Localhost: system calls are not filtered"+restricted))
+	if c.RunAsUser != nil && *c.RunAsUser == 0 {
+		ws = append(ws, warningAt(containerPath.Child("runAsUser"), "is 0: the container runs as root"+restricted))
 	}
 	return ws
 }
@@ -98,21 +113,21 @@ func hostPortWarnings(ports []corev1.ContainerPort, fldPath *field.Path) []findi
 
 // pdbWarnings finds budgets that refuse every voluntary eviction: a node
 // drain then waits for ever on the pipeline's pods.
-func pdbWarnings(set settings, fldPath *field.Path) []finding {
-	if !set.pdb {
+func pdbWarnings(resolved settings, fldPath *field.Path) []finding {
+	if !resolved.pdb {
 		return nil
 	}
-	if v := set.pdbMaxUnavailable; v != nil && (v.Type == intstr.Int && v.IntVal == 0 || v.Type == intstr.String && v.StrVal == "0%") {
+	if v := resolved.pdbMaxUnavailable; v != nil && (v.Type == intstr.Int && v.IntVal == 0 || v.Type == intstr.String && v.StrVal == "0%") {
 		return []finding{warningAt(fldPath.Child("maxUnavailable"),
 			"is %s: no pod may ever be evicted, so node drains and cluster upgrades wait for ever; allow at least 1", v.String())}
 	}
-	v := set.pdbMinAvailable
+	v := resolved.pdbMinAvailable
 	if v == nil {
 		return nil
 	}
-	fewest := set.replicas
-	if set.autoscaling {
-		fewest = set.minReplicas
+	fewest := resolved.replicas
+	if resolved.autoscaling {
+		fewest = resolved.minReplicas
 	}
 	if v.Type == intstr.String && v.StrVal == "100%" || v.Type == intstr.Int && v.IntVal >= fewest && fewest > 0 {
 		return []finding{warningAt(fldPath.Child("minAvailable"),
@@ -125,8 +140,8 @@ func pdbWarnings(set settings, fldPath *field.Path) []finding {
 // ignoredAutoscalingWarnings names HPA settings that take no effect because
 // autoscaling is off (they are still validated, so that turning it on does
 // not reveal old mistakes).
-func ignoredAutoscalingWarnings(a *v1alpha1.AutoscalingSpec, set settings, fldPath *field.Path) []finding {
-	if set.autoscaling || a == nil {
+func ignoredAutoscalingWarnings(a *v1alpha1.AutoscalingSpec, resolved settings, fldPath *field.Path) []finding {
+	if resolved.autoscaling || a == nil {
 		return nil
 	}
 	var ignored []string
