@@ -76,7 +76,7 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 			add(item, originOf(item, itemFiles[item.YNode()]))
 		}
 	}
-	if functionConfig == nil || isEmpty(functionConfig) {
+	if functionConfig == nil || isEmpty(functionConfig) || isKptDefaultConfig(functionConfig) {
 		return collected{sources: sources, results: results}
 	}
 	if problem := objectProblem("the functionConfig", functionConfig.YNode(), userLines); problem != nil {
@@ -99,6 +99,21 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	}
 	add(functionConfig, fc)
 	return collected{sources: sources, results: results, onlyFunctionConfig: true}
+}
+
+// isKptDefaultConfig matches what kpt fn eval sends when it is given no
+// --fn-config: an empty ConfigMap named function-input. It means no
+// functionConfig; the MLPipelines are then the package's items.
+func isKptDefaultConfig(node *yaml.RNode) bool {
+	if node.GetKind() != "ConfigMap" || node.GetApiVersion() != "v1" || node.GetName() != "function-input" {
+		return false
+	}
+	for _, field := range []string{"data", "binaryData"} {
+		if value := node.Field(field); value != nil && !isEmpty(value.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // notAPipeline says what the config is instead of an MLPipeline: in words

@@ -262,3 +262,44 @@ func TestKRMErrorsGiveNoResourceListLines(t *testing.T) {
 		t.Errorf("want the merge-key error without a line number, got:\n%s", joined)
 	}
 }
+
+// kpt fn eval without --fn-config sends an empty ConfigMap named
+// function-input: that is no functionConfig, and the items' MLPipelines are
+// rendered. A ConfigMap with data is still not an MLPipeline.
+func TestKptDefaultFunctionConfigIsNoConfig(t *testing.T) {
+	for _, tc := range []struct {
+		config string
+		ok     bool
+	}{
+		{"{apiVersion: v1, kind: ConfigMap, metadata: {name: function-input}, data: {}}", true},
+		{"{apiVersion: v1, kind: ConfigMap, metadata: {name: function-input}}", true},
+		{"{apiVersion: v1, kind: ConfigMap, metadata: {name: function-input}, data: {image: x}}", false},
+		{"{apiVersion: v1, kind: ConfigMap, metadata: {name: settings}}", false},
+	} {
+		rl := &framework.ResourceList{Items: mustParseItems(t, kptPipeline), FunctionConfig: yaml.MustParse(tc.config)}
+		err := (&fn.Processor{}).Process(rl)
+		if (err == nil) != tc.ok {
+			t.Errorf("functionConfig %s: error %v, want ok=%v", tc.config, err, tc.ok)
+		}
+		if tc.ok && len(rl.Items) != 4 {
+			t.Errorf("functionConfig %s: %d items, want the MLPipeline and 3 generated objects", tc.config, len(rl.Items))
+		}
+	}
+}
+
+func mustParseItems(t *testing.T, items string) []*yaml.RNode {
+	t.Helper()
+	list, err := yaml.Parse("items:\n" + items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elems, err := list.Pipe(yaml.Lookup("items"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := elems.Elements()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nodes
+}

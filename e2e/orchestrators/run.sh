@@ -337,6 +337,18 @@ log "3. kpt fn eval"
 kpt_eval "kpt fn eval --image $IMAGE --fn-config" --image "$IMAGE"
 kpt_eval "kpt fn eval --exec bin/mlpipeline-fn --fn-config" --exec "$FN"
 
+# Without --fn-config, kpt sends an empty ConfigMap named function-input as
+# the functionConfig; the MLPipelines among the package's items drive the
+# function, and the files come out as kpt fn render writes them.
+eval_pkg=$(mktemp -d "$work/eval-items.XXXXXX")
+cp -r kpt-example/exec/. "$eval_pkg"
+if run "$eval_pkg.log" kpt fn eval "$eval_pkg" --exec "$FN"; then
+  check_pkg "kpt fn eval --exec bin/mlpipeline-fn (no --fn-config): the package's MLPipeline" \
+    "$golden/kpt-render" "$repo/kpt-example/exec" "$eval_pkg"
+else
+  fail "kpt fn eval --exec bin/mlpipeline-fn (no --fn-config): the package's MLPipeline"
+fi
+
 # -------------------------------------------------------------- 4. Argo CD --
 # Run what Argo CD runs, inside the sidecar image: uid 999, read-only root
 # file system (so no writable HOME), no network, the app's directory as the
