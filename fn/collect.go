@@ -76,11 +76,14 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 			add(item, originOf(item, itemFiles[item.YNode()]))
 		}
 	}
-	if functionConfig == nil || isEmpty(functionConfig) || isKptDefaultConfig(functionConfig) {
+	if functionConfig == nil || isEmpty(functionConfig) {
 		return collected{sources: sources, results: results}
 	}
 	if problem := objectProblem("the functionConfig", functionConfig.YNode(), userLines); problem != nil {
 		return collected{sources: sources, results: append(results, problem)}
+	}
+	if isKptDefaultConfig(functionConfig) {
+		return collected{sources: sources, results: results}
 	}
 	fc := originOf(functionConfig, configFile)
 	if !isPipeline(functionConfig) {
