@@ -15,6 +15,7 @@ KUSTOMIZE_VERSION      := v5.8.1
 KUBE_SCORE_VERSION     := v1.20.0
 CONTROLLER_GEN_VERSION := v0.23.0
 FUZZTIME               ?= 30s
+export FUZZTIME
 
 .PHONY: help
 help: ## list the targets
@@ -39,11 +40,11 @@ $(BIN)/controller-gen:
 	GOBIN=$(CURDIR)/$(BIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
 
 # ---- the function's own tests ----
-.PHONY: test update-golden generate lint-outputs
-test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run
+.PHONY: test update-golden generate lint-outputs check-readme
+test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run (prints its executions)
 	go vet ./...
 	CONTROLLER_GEN=$(CURDIR)/$(BIN)/controller-gen go test ./...
-	go test -run='^$$' -fuzz=FuzzResourceList -fuzztime=$(FUZZTIME) ./fn
+	./hack/fuzz.sh
 update-golden: ## rewrite testdata's expected.yaml, errors.txt and results.yaml from the current output
 	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults' >/dev/null || true
 	go test ./fn -run 'TestFixtures|TestFixtureResults'
@@ -51,16 +52,20 @@ generate: $(BIN)/controller-gen ## regenerate the MLPipeline CRD in config/crd f
 	$(BIN)/controller-gen crd:crdVersions=v1 paths=./fn/api/... output:crd:artifacts:config=config/crd
 lint-outputs: build $(BIN)/kube-score ## score every success fixture's output with kube-score
 	./hack/lint-outputs.sh
+check-readme: ## run the README's quick start and walkthrough on a fresh clone of HEAD; compare their outputs
+	go run ./hack/readmecheck
 
 # ---- beyond `make test`: real tools, a real control plane, benchmarks ----
-.PHONY: image e2e e2e-apiserver e2e-autoscaling bench
+.PHONY: image e2e e2e-argocd e2e-apiserver e2e-autoscaling bench
 image: ## build the function's image and the Argo CD sidecar (docker, else podman)
 	./hack/image.sh
 e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with the real tools
 	./e2e/orchestrators/run.sh
+e2e-argocd: build $(BIN)/kustomize ## Argo CD v3.6.1's real argocd-cmp-server and argocd-repo-server run the plugin
+	./e2e/argocd/run.sh
 e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Security "restricted"
 	./e2e/apiserver/run.sh
 e2e-autoscaling: build ## the real HPA controller scales generated Deployments on CPU, GPU and queue metrics (kwok, metrics-server, metrics adapter)
 	./e2e/autoscaling/run.sh
-bench: ## process-level and Go benchmarks against a kyaml identity function
+bench: ## kustomize build, start-up and scale against kyaml identity functions, Go benchmarks, a profile
 	./bench/run.sh

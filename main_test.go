@@ -41,11 +41,11 @@ func runCommand(t *testing.T, stdin string, args ...string) (stdout, stderr stri
 // the field.
 func TestBadConfigExitsOneWithFieldPath(t *testing.T) {
 	for _, tc := range []struct{ fixture, field string }{
-		{"typo-unknown-field", "spec.autoscaling.maxReplica: unknown field"},
-		{"max-below-min", "spec.autoscaling.maxReplicas: 2 is less than minReplicas 5"},
-		{"cpu-target-without-request", "spec.autoscaling.targetCPUUtilizationPercentage: needs spec.resources.requests.cpu"},
-		{"bad-quantity", "spec.resources.requests.cpu: invalid quantity"},
-		{"spec-not-a-map", "spec: must be a map"},
+		{"typo-unknown-field", "spec.autoscaling.maxReplica: Forbidden: unknown field"},
+		{"max-below-min", "spec.autoscaling.maxReplicas: Invalid value: 2: must be greater than or equal to minReplicas 5"},
+		{"cpu-target-without-request", "spec.autoscaling.targetCPUUtilizationPercentage: Invalid value: 60: needs spec.resources.requests[cpu]"},
+		{"bad-quantity", `spec.resources.requests[cpu]: Invalid value: "500mc": must be a quantity`},
+		{"spec-not-a-map", "spec: Invalid value: "},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			config := filepath.Join("testdata", "error", tc.fixture, "config.yaml")
@@ -152,7 +152,7 @@ func TestStandaloneReadsEachFileOnItsOwn(t *testing.T) {
 	}
 
 	typo := write("typo.yaml", "apiVersion: mlpipeline.dev/v1alpha1\nkind: MLPipeline\nmetadata:\n  name: other\nspec:\n  image: a:1\n  imagee: b\n")
-	if _, stderr, code := runCommand(t, "", config, typo); code != 1 || !strings.Contains(stderr, typo+": MLPipeline other: spec.imagee: unknown field") {
+	if _, stderr, code := runCommand(t, "", config, typo); code != 1 || !strings.Contains(stderr, typo+": MLPipeline other: spec.imagee: Forbidden: unknown field") {
 		t.Errorf("exit code %d, stderr does not name %s and the field:\n%s", code, typo, stderr)
 	}
 }
@@ -197,6 +197,47 @@ func TestFlagErrorsAreReported(t *testing.T) {
 	}
 }
 
+// Items kyaml cannot read as objects still get a ResourceList back, with an
+// error result naming each one, and the items as they came.
+func TestKRMModeNamesItemsThatAreNoObjects(t *testing.T) {
+	for name, tc := range map[string]struct{ item, want string }{
+		"list item":          {"[a, b]", "items[1] is not a Kubernetes object: it is a list, not a map"},
+		"metadata a list":    {"{apiVersion: v1, kind: ConfigMap, metadata: [x]}", "items[1] is not a Kubernetes object: metadata is a list, not a map"},
+		"annotations a list": {"{apiVersion: v1, kind: ConfigMap, metadata: {name: a, annotations: [x]}}", "items[1] is not a Kubernetes object: metadata.annotations is a list, not a map"},
+		"annotations a word": {"{apiVersion: v1, kind: ConfigMap, metadata: {name: a, annotations: x}}", "items[1] is not a Kubernetes object: metadata.annotations is a plain value, not a map"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: ok}}\n- " + tc.item + "\n"
+			stdout, stderr, code := runCommand(t, in)
+			if code != 1 {
+				t.Errorf("exit code %d, want 1", code)
+			}
+			for _, want := range []string{"kind: ResourceList", "- " + tc.item + "\n", "severity: error", tc.want} {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout)
+				}
+			}
+			if !strings.Contains(stderr, "error: "+tc.want) {
+				t.Errorf("stderr lacks the error:\n%s", stderr)
+			}
+		})
+	}
+}
+
+// A functionConfig that is no object is an error naming it, not a crash.
+func TestKRMModeNamesAFunctionConfigThatIsNoObject(t *testing.T) {
+	for _, tc := range []struct{ config, want string }{
+		{"[x]", "the functionConfig is not a Kubernetes object: it is a list, not a map"},
+		{"{apiVersion: v1, kind: ConfigMap, metadata: [x]}", "the functionConfig is not a Kubernetes object: metadata is a list, not a map"},
+	} {
+		in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig: " + tc.config + "\n"
+		stdout, stderr, code := runCommand(t, in)
+		if code != 1 || !strings.Contains(stdout, tc.want) || !strings.Contains(stderr, "error: "+tc.want) || strings.Contains(stderr, "internal error") {
+			t.Errorf("%s: exit code %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.config, code, tc.want, stdout, stderr)
+		}
+	}
+}
+
 // Plain YAML piped in without arguments is rendered like a ResourceList's
 // items, but on error nothing goes to stdout: there are no results to carry
 // the problems, only the unchanged input.
@@ -211,7 +252,45 @@ func TestPlainYAMLOnStdinPrintsNothingOnError(t *testing.T) {
 	}
 	bad := strings.Replace(string(pipeline), "spec:", "spec:\n  imagee: x", 1)
 	stdout, stderr, code = runCommand(t, bad)
-	if code != 1 || stdout != "" || !strings.Contains(stderr, "spec.imagee: unknown field") {
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "spec.imagee: Forbidden: unknown field") {
 		t.Errorf("invalid plain YAML: exit code %d, stdout %q, stderr %q; want 1, nothing, the error", code, stdout, stderr)
+	}
+}
+
+// The capacity line goes to stderr in standalone mode, never to stdout
+// (kustomize and kpt read objects from stdout); in KRM mode it is a result,
+// and stderr has no capacity line (kpt shows the results itself).
+func TestCapacityLineOnStderrOnlyStandalone(t *testing.T) {
+	config := filepath.Join("testdata", "success", "gpu-model-server", "config.yaml")
+	const want = "capacity at maxReplicas 8: requests cpu 32, memory 256Gi, ephemeral-storage 160Gi, nvidia.com/gpu 8"
+	stdout, stderr, code := runCommand(t, "", config)
+	if code != 0 {
+		t.Fatalf("exit code %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "info: "+config+": MLPipeline ml-serving/llm-server: "+want) {
+		t.Errorf("standalone stderr lacks the capacity line:\n%s", stderr)
+	}
+	if strings.Contains(stdout, "capacity") {
+		t.Errorf("standalone stdout carries the capacity line:\n%s", stdout)
+	}
+	if _, quiet, _ := runCommand(t, "", "--warnings=false", config); quiet != "" {
+		t.Errorf("--warnings=false still prints on stderr:\n%s", quiet)
+	}
+
+	b, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  " +
+		strings.ReplaceAll(strings.TrimSpace(string(b)), "\n", "\n  ") + "\n"
+	stdout, stderr, code = runCommand(t, in)
+	if code != 0 {
+		t.Fatalf("KRM mode exit code %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "message: '"+want) {
+		t.Errorf("KRM results lack the capacity line:\n%s", stdout)
+	}
+	if strings.Contains(stderr, "capacity") {
+		t.Errorf("KRM mode prints the capacity line on stderr:\n%s", stderr)
 	}
 }

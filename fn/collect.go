@@ -37,8 +37,15 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		sources []pipelineSource
 		results framework.Results
 		seen    = map[string]origin{}
+		// Standalone, every node was read from its own file and its line
+		// numbers are the user's; in a ResourceList they count the lines of
+		// what the orchestrator sent, which the user never sees.
+		userLines = itemFiles != nil
 	)
 	add := func(node *yaml.RNode, o origin) {
+		if !userLines {
+			forgetLines(node.YNode())
+		}
 		if v := node.GetApiVersion(); v != v1alpha1.APIVersion {
 			results = append(results, o.result(framework.Error,
 				findingAt("apiVersion", "%q is not supported; use %s", v, v1alpha1.APIVersion)))
@@ -55,19 +62,8 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		sources = append(sources, pipelineSource{node: node, origin: o})
 	}
 	for i, item := range items {
-		if line, ok := wellFormed(item.YNode()); !ok {
-			results = append(results, &framework.Result{Severity: framework.Error,
-				Message: fmt.Sprintf("items[%d] is malformed YAML near line %d: a mapping key without its value", i, line)})
-			continue
-		}
-		if item.YNode().Kind != yaml.MappingNode {
-			results = append(results, &framework.Result{Severity: framework.Error,
-				Message: fmt.Sprintf("items[%d] is not a Kubernetes object: it is not a map", i)})
-			continue
-		}
-		if md := item.Field("metadata"); md != nil && md.Value.YNode().Kind != yaml.MappingNode {
-			results = append(results, &framework.Result{Severity: framework.Error,
-				Message: fmt.Sprintf("items[%d] is not a Kubernetes object: metadata is not a map", i)})
+		if problem := objectProblem(fmt.Sprintf("items[%d]", i), item.YNode(), userLines); problem != nil {
+			results = append(results, problem)
 			continue
 		}
 		if item.GetKind() == "" || item.GetApiVersion() == "" {
@@ -81,6 +77,12 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		}
 	}
 	if functionConfig == nil || isEmpty(functionConfig) {
+		return collected{sources: sources, results: results}
+	}
+	if problem := objectProblem("the functionConfig", functionConfig.YNode(), userLines); problem != nil {
+		return collected{sources: sources, results: append(results, problem)}
+	}
+	if isKptDefaultConfig(functionConfig) {
 		return collected{sources: sources, results: results}
 	}
 	fc := originOf(functionConfig, configFile)
@@ -100,6 +102,21 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	}
 	add(functionConfig, fc)
 	return collected{sources: sources, results: results, onlyFunctionConfig: true}
+}
+
+// isKptDefaultConfig matches what kpt fn eval sends when it is given no
+// --fn-config: an empty ConfigMap named function-input. It means no
+// functionConfig; the MLPipelines are then the package's items.
+func isKptDefaultConfig(node *yaml.RNode) bool {
+	if node.GetKind() != "ConfigMap" || node.GetApiVersion() != "v1" || node.GetName() != "function-input" {
+		return false
+	}
+	for _, field := range []string{"data", "binaryData"} {
+		if value := node.Field(field); value != nil && !isEmpty(value.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // notAPipeline says what the config is instead of an MLPipeline: in words
@@ -135,6 +152,55 @@ func sameContent(a, b *yaml.RNode) bool {
 	return content(a) == content(b)
 }
 
+// objectProblem reports an item or functionConfig (what: "items[3]", "the
+// functionConfig") that kyaml cannot treat as an object: not a map, or with
+// metadata or metadata.annotations that are not maps. kyaml's accessors fail
+// or silently drop such values, so they are errors naming the object; nil
+// when it is fine.
+func objectProblem(what string, n *yaml.Node, userLines bool) *framework.Result {
+	notObject := func(why string) *framework.Result {
+		return &framework.Result{Severity: framework.Error,
+			Message: fmt.Sprintf("%s is not a Kubernetes object: %s", what, why)}
+	}
+	if line, ok := wellFormed(n); !ok {
+		near := ""
+		if userLines {
+			near = fmt.Sprintf(" near line %d", line)
+		}
+		return &framework.Result{Severity: framework.Error,
+			Message: fmt.Sprintf("%s is malformed YAML%s: a mapping key without its value", what, near)}
+	}
+	if n.Kind != yaml.MappingNode {
+		return notObject("it is a " + kindName(n) + ", not a map")
+	}
+	md := fieldValue(n, "metadata")
+	if md == nil {
+		return nil
+	}
+	if md.Kind != yaml.MappingNode {
+		return notObject("metadata is a " + kindName(md) + ", not a map")
+	}
+	if a := fieldValue(md, "annotations"); a != nil && a.Kind != yaml.MappingNode {
+		return notObject("metadata.annotations is a " + kindName(a) + ", not a map")
+	}
+	return nil
+}
+
+// fieldValue is the value of key in the mapping n, nil when it is absent or
+// null (which kyaml treats as absent).
+func fieldValue(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			v := n.Content[i+1]
+			if v.Kind == yaml.ScalarNode && v.ShortTag() == yaml.NodeTagNull {
+				return nil
+			}
+			return v
+		}
+	}
+	return nil
+}
+
 // wellFormed checks that every mapping has a value for each key; the
 // YAML parser can hand over nodes that break this, and kyaml's accessors
 // index past the end of them.
@@ -158,10 +224,6 @@ func wellFormed(n *yaml.Node) (int, bool) {
 func isPipeline(node *yaml.RNode) bool {
 	group, _, _ := strings.Cut(node.GetApiVersion(), "/")
 	return node.GetKind() == v1alpha1.Kind && group == v1alpha1.Group
-}
-
-func isEmpty(node *yaml.RNode) bool {
-	return node.IsNilOrEmpty() || (node.YNode().Kind == yaml.MappingNode && len(node.Content()) == 0)
 }
 
 func fileSuffix(o origin) string {

@@ -51,7 +51,8 @@ func TestCRDAcceptsEveryValidConfig(t *testing.T) {
 			t.Errorf("%s: the CRD rejects a valid config: %v", c, res.Errors)
 		}
 	}
-	for _, c := range []string{"missing-image", "replica-bounds", "gpu-rules", "spec-not-a-map", "wrong-types"} {
+	for _, c := range []string{"missing-image", "replica-bounds", "gpu-rules", "spec-not-a-map", "wrong-types",
+		"service-rules", "pod-field-rules", "deployment-field-rules"} {
 		path := filepath.Join(testdata, "error", c, "config.yaml")
 		if res := validator.Validate(readObject(t, path)); res.IsValid() {
 			t.Errorf("%s: the CRD accepts a config the function rejects", path)

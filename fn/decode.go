@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -20,10 +21,46 @@ import (
 type decoded struct {
 	// pipeline is nil when the object could not be decoded at all.
 	pipeline *v1alpha1.MLPipeline
-	errs     []finding
+	errs     field.ErrorList
 	// invalid are the paths whose values could not be decoded; they were left
 	// out of pipeline so that the rest can still be validated.
-	invalid []string
+	invalid pathSet
+}
+
+// pathSet is a set of field paths; a path covers every path under it.
+type pathSet []*field.Path
+
+// has reports whether a path in the set is p, is under p, or covers p: a
+// rule that reads p cannot trust it.
+func (s pathSet) has(p *field.Path) bool {
+	for _, q := range s {
+		if isUnder(q.String(), p.String()) || isUnder(p.String(), q.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether a path in the set is path or covers it.
+func (s pathSet) covers(path string) bool {
+	for _, q := range s {
+		if isUnder(path, q.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// isUnder reports whether path is parent or one of its children, comparing
+// the paths as field.Path writes them (a.b, a[0], a[key]).
+func isUnder(path, parent string) bool {
+	rest, ok := strings.CutPrefix(path, parent)
+	return ok && (rest == "" || rest[0] == '.' || rest[0] == '[')
+}
+
+// rootError is a problem with the object as a whole, at no field.
+func rootError(format string, args ...any) *field.Error {
+	return &field.Error{Type: field.ErrorTypeInvalid, BadValue: field.OmitValueType{}, Detail: fmt.Sprintf(format, args...)}
 }
 
 // decodePipeline decodes an MLPipeline strictly: unknown and duplicate fields
@@ -33,7 +70,7 @@ type decoded struct {
 func decodePipeline(node *yaml.RNode) decoded {
 	raw, err := nodeToJSON(node)
 	if err != nil {
-		return decoded{errs: []finding{findingAt("", "cannot be read: %v", err)}}
+		return decoded{errs: field.ErrorList{rootError("cannot be read: %v", err)}}
 	}
 	var d decoded
 	p := &v1alpha1.MLPipeline{}
@@ -43,19 +80,21 @@ func decodePipeline(node *yaml.RNode) decoded {
 		d.pipeline = p
 		return d
 	}
-	located := locateDecodeErrors(raw, reflect.TypeOf(p).Elem(), "", nil)
+	located := locateDecodeErrors(raw, reflect.TypeOf(p).Elem(), nil, nil)
 	if len(located) == 0 {
-		d.errs = append(d.errs, findingAt("", "%v", err))
+		d.errs = append(d.errs, rootError("%v", err))
 		return d
 	}
 	var tree any
 	if json.Unmarshal(raw, &tree) != nil {
-		d.errs = append(d.errs, findingAt("", "%v", err))
+		d.errs = append(d.errs, rootError("%v", err))
 		return d
 	}
 	for _, l := range located {
-		d.errs = append(d.errs, l.finding)
-		d.invalid = append(d.invalid, l.path)
+		d.errs = append(d.errs, l.err)
+		if l.path != nil {
+			d.invalid = append(d.invalid, l.path)
+		}
 		tree = without(tree, l.segments)
 	}
 	cleaned, merr := json.Marshal(tree)
@@ -75,30 +114,27 @@ func (d *decoded) addStrictErrors(strictErrs []error) {
 	for _, se := range strictErrs {
 		var fe sigsjson.FieldError
 		if errors.As(se, &fe) {
+			// "unknown field" or "duplicate field", without the path it quotes.
 			problem, _, _ := strings.Cut(fe.Error(), ` "`)
-			d.errs = append(d.errs, findingAt(fe.FieldPath(), "%s", problem))
+			d.errs = append(d.errs, &field.Error{Type: field.ErrorTypeForbidden, Field: fe.FieldPath(), Detail: problem})
 		} else {
-			d.errs = append(d.errs, findingAt("", "%v", se))
+			d.errs = append(d.errs, rootError("%v", se))
 		}
 	}
 }
 
-// touchesInvalid reports whether a validation error is about, or caused
-// by, a value that could not be decoded and was left out.
-func (d decoded) touchesInvalid(e finding) bool {
-	for _, inv := range d.invalid {
-		if e.path == inv || strings.HasPrefix(e.path, inv+".") || strings.HasPrefix(e.path, inv+"[") ||
-			strings.Contains(e.message, inv) {
-			return true
-		}
-	}
-	return false
+// touchesInvalid reports whether a validation error is about a value that
+// could not be decoded and was left out. Rules that read another field skip
+// themselves when that field is in d.invalid (see validate).
+func (d decoded) touchesInvalid(e *field.Error) bool {
+	return d.invalid.covers(e.Field)
 }
 
-// locatedError is a decode error with the path as segments: object keys
-// (which may contain dots, like nvidia.com/gpu) and list indexes.
+// locatedError is a decode error at path, with the path also as segments
+// of the JSON: object keys and list indexes.
 type locatedError struct {
-	finding
+	err      *field.Error
+	path     *field.Path
 	segments []any
 }
 
@@ -106,7 +142,7 @@ type locatedError struct {
 // t, descending into objects, arrays and maps so that each error gets the
 // path of the innermost failing field. encoding/json stops at the first
 // error and custom decoders (quantities, int-or-string) report no path.
-func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string, segments []any) []locatedError {
+func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path *field.Path, segments []any) []locatedError {
 	if sigsjson.UnmarshalCaseSensitivePreserveInts(raw, reflect.New(t).Interface()) == nil {
 		return nil
 	}
@@ -123,7 +159,7 @@ func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string, segmen
 				fields := jsonFields(t)
 				for _, key := range sortedKeys(obj) {
 					if ft, ok := fields[key]; ok {
-						nested = append(nested, locateDecodeErrors(obj[key], ft, join(path, key), at(key))...)
+						nested = append(nested, locateDecodeErrors(obj[key], ft, child(path, key), at(key))...)
 					}
 				}
 			}
@@ -131,14 +167,14 @@ func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string, segmen
 			var obj map[string]json.RawMessage
 			if json.Unmarshal(raw, &obj) == nil {
 				for _, key := range sortedKeys(obj) {
-					nested = append(nested, locateDecodeErrors(obj[key], t.Elem(), join(path, key), at(key))...)
+					nested = append(nested, locateDecodeErrors(obj[key], t.Elem(), path.Key(key), at(key))...)
 				}
 			}
 		case reflect.Slice:
 			var arr []json.RawMessage
 			if json.Unmarshal(raw, &arr) == nil {
 				for i, elem := range arr {
-					nested = append(nested, locateDecodeErrors(elem, t.Elem(), fmt.Sprintf("%s[%d]", path, i), at(i))...)
+					nested = append(nested, locateDecodeErrors(elem, t.Elem(), path.Index(i), at(i))...)
 				}
 			}
 		}
@@ -146,7 +182,11 @@ func locateDecodeErrors(raw json.RawMessage, t reflect.Type, path string, segmen
 	if len(nested) > 0 {
 		return nested
 	}
-	return []locatedError{{finding: findingAt(path, "%s", describeDecodeError(raw, t)), segments: segments}}
+	e := describeDecodeError(raw, t)
+	if path != nil {
+		e.Field = path.String()
+	}
+	return []locatedError{{err: e, path: path, segments: segments}}
 }
 
 // without returns tree with the value at segments removed: a key is
@@ -174,29 +214,46 @@ func without(tree any, segments []any) any {
 }
 
 // describeDecodeError says what was wrong with a value in words a user of
-// the YAML understands, not Go type names.
-func describeDecodeError(raw json.RawMessage, t reflect.Type) string {
+// the YAML understands, not Go type names. The caller sets the path.
+func describeDecodeError(raw json.RawMessage, t reflect.Type) *field.Error {
 	value := strings.TrimSpace(string(raw))
+	var shown any = field.OmitValueType{}
+	dec := json.NewDecoder(strings.NewReader(value))
+	dec.UseNumber()
+	if dec.Decode(&shown) != nil {
+		shown = value
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	typeInvalid := func(detail string) *field.Error {
+		return &field.Error{Type: field.ErrorTypeTypeInvalid, BadValue: shown, Detail: detail}
+	}
 	if t == quantityType {
-		return fmt.Sprintf("invalid quantity %s: use a number with an optional unit, such as 500m or 2 for CPU, 512Mi or 1Gi for memory", value)
+		return typeInvalid("must be a quantity: a number with an optional unit, such as 500m or 2 for CPU, 512Mi or 1Gi for memory")
 	}
 	err := sigsjson.UnmarshalCaseSensitivePreserveInts(raw, reflect.New(t).Interface())
 	var typeErr *json.UnmarshalTypeError
 	if !errors.As(err, &typeErr) {
-		return fmt.Sprintf("invalid value %s: %s", value, strings.TrimPrefix(err.Error(), "json: "))
+		return typeInvalid(strings.TrimPrefix(err.Error(), "json: "))
 	}
 	// encoding/json words a number it cannot store as "number 2.5".
 	if strings.HasPrefix(typeErr.Value, "number") && isInteger(t) {
 		if _, ok := new(big.Int).SetString(value, 10); ok {
-			return fmt.Sprintf("must be an integer from %s, not %s", integerRange(t), value)
+			return typeInvalid(fmt.Sprintf("must be an integer from %s", integerRange(t)))
 		}
-		return fmt.Sprintf("must be a whole number, not %s", value)
+		return typeInvalid("must be a whole number")
 	}
 	got, _, _ := strings.Cut(typeErr.Value, " ")
-	return fmt.Sprintf("must be %s, not %s %s", kindWord(t), got, value)
+	return typeInvalid(fmt.Sprintf("must be %s, not %s", kindWord(t), article(got)))
+}
+
+// article puts "a" or "an" before a JSON type name.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 var (
@@ -242,18 +299,58 @@ func kindWord(t reflect.Type) string {
 	}
 }
 
-// jsonFields maps JSON names to field types, following inlined structs.
+// unmarshalStrict decodes as the API server does: case-sensitive names, and
+// unknown and duplicate fields reported with their paths.
+func unmarshalStrict(data []byte, v any) ([]error, error) {
+	return sigsjson.UnmarshalStrict(data, v, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
+}
+
+// jsonFields maps the JSON names of a struct's fields to their types, for
+// locating a bad value; decoding itself is sigs.k8s.io/json's. The names of
+// embedded structs without a json name are their fields', and a shallower
+// field wins over a deeper one of the same name, as in encoding/json.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
-	for name, f := range jsonStructOf(t).byName {
-		fields[name] = t.FieldByIndex(f.index).Type
+	var embedded []reflect.Type
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		ft := f.Type
+		if f.Anonymous && name == "" {
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				embedded = append(embedded, ft)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f.Type
+	}
+	for _, et := range embedded {
+		for name, ft := range jsonFields(et) {
+			if _, shadowed := fields[name]; !shadowed {
+				fields[name] = ft
+			}
+		}
 	}
 	return fields
 }
 
-func join(path, key string) string {
-	if path == "" {
-		return key
+// child is path's field name, or the first segment of a path.
+func child(path *field.Path, name string) *field.Path {
+	if path == nil {
+		return field.NewPath(name)
 	}
-	return path + "." + key
+	return path.Child(name)
 }

@@ -10,27 +10,23 @@ import (
 
 // deployment builds the pipeline's Deployment. With autoscaling on it has no
 // replicas: a replicas field would reset the HPA's count on every GitOps sync.
-func deployment(p *v1alpha1.MLPipeline, set settings) *appsv1.Deployment {
+func deployment(p *v1alpha1.MLPipeline, resolved settings) *appsv1.Deployment {
 	d := &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
 		ObjectMeta: objectMeta(p),
 		Spec: appsv1.DeploymentSpec{
-			Selector: &metav1.LabelSelector{MatchLabels: selectorLabels(p)},
-			Template: podTemplate(p, set),
+			Selector:                &metav1.LabelSelector{MatchLabels: selectorLabels(p)},
+			Template:                podTemplate(p, resolved),
+			MinReadySeconds:         p.Spec.MinReadySeconds,
+			RevisionHistoryLimit:    p.Spec.RevisionHistoryLimit,
+			ProgressDeadlineSeconds: p.Spec.ProgressDeadlineSeconds,
 		},
 	}
-	if !set.autoscaling {
-		d.Spec.Replicas = ptr.To(set.replicas)
+	if p.Spec.Strategy != nil {
+		d.Spec.Strategy = *p.Spec.Strategy
+	}
+	if !resolved.autoscaling {
+		d.Spec.Replicas = ptr.To(resolved.replicas)
 	}
 	return d
-}
-
-// objectMeta is the metadata of every generated object.
-func objectMeta(p *v1alpha1.MLPipeline) metav1.ObjectMeta {
-	return metav1.ObjectMeta{
-		Name:        p.Name,
-		Namespace:   p.Namespace,
-		Labels:      objectLabels(p),
-		Annotations: map[string]string{OwnerAnnotation: ownerKey(p.Namespace, p.Name)},
-	}
 }

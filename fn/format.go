@@ -24,7 +24,9 @@ func FormatResults(rs framework.Results) string {
 			fmt.Fprintf(&b, "%s: ", r.File.Path)
 		}
 		if r.ResourceRef != nil {
-			fmt.Fprintf(&b, "%s: ", strings.TrimSpace(r.ResourceRef.Kind+" "+ownerKey(r.ResourceRef.Namespace, r.ResourceRef.Name)))
+			if ref := strings.TrimSpace(r.ResourceRef.Kind + " " + ownerKey(r.ResourceRef.Namespace, r.ResourceRef.Name)); ref != "" {
+				fmt.Fprintf(&b, "%s: ", ref)
+			}
 		}
 		if r.Field != nil && r.Field.Path != "" {
 			fmt.Fprintf(&b, "%s: ", r.Field.Path)

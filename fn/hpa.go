@@ -3,29 +3,36 @@ package fn
 import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 )
 
 // hpa builds the autoscaling/v2 HorizontalPodAutoscaler; metrics come in the
-// order cpu, memory, then the user's.
-func hpa(p *v1alpha1.MLPipeline, set settings) *autoscalingv2.HorizontalPodAutoscaler {
+// order cpu, memory, gpu, queue, then the user's.
+func hpa(p *v1alpha1.MLPipeline, resolved settings) *autoscalingv2.HorizontalPodAutoscaler {
 	var metrics []autoscalingv2.MetricSpec
-	if set.targetCPU != nil {
-		metrics = append(metrics, utilization(corev1.ResourceCPU, *set.targetCPU))
+	if resolved.targetCPU != nil {
+		metrics = append(metrics, utilization(corev1.ResourceCPU, *resolved.targetCPU))
 	}
-	if set.targetMemory != nil {
-		metrics = append(metrics, utilization(corev1.ResourceMemory, *set.targetMemory))
+	if resolved.targetMemory != nil {
+		metrics = append(metrics, utilization(corev1.ResourceMemory, *resolved.targetMemory))
 	}
 	spec := autoscalingv2.HorizontalPodAutoscalerSpec{
 		ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{
 			APIVersion: "apps/v1", Kind: "Deployment", Name: p.Name,
 		},
-		MinReplicas: &set.minReplicas,
-		MaxReplicas: set.maxReplicas,
+		MinReplicas: &resolved.minReplicas,
+		MaxReplicas: resolved.maxReplicas,
 	}
 	if a := p.Spec.Autoscaling; a != nil {
+		if a.GPU != nil {
+			metrics = append(metrics, gpuUtilization(resolved.gpuMetricName, a.GPU.TargetUtilizationPercentage))
+		}
+		if a.Queue != nil {
+			metrics = append(metrics, queueBacklog(a.Queue))
+		}
 		metrics = append(metrics, a.Metrics...)
 		spec.Behavior = a.Behavior
 	}
@@ -46,6 +53,34 @@ func utilization(name corev1.ResourceName, percent int32) autoscalingv2.MetricSp
 				Type:               autoscalingv2.UtilizationMetricType,
 				AverageUtilization: &percent,
 			},
+		},
+	}
+}
+
+// gpuUtilization is a Pods metric: the HPA averages the pods' GPU
+// utilisation and compares it with the percentage, as a plain value.
+func gpuUtilization(metricName string, percent int32) autoscalingv2.MetricSpec {
+	target := resource.NewQuantity(int64(percent), resource.DecimalSI)
+	return autoscalingv2.MetricSpec{
+		Type: autoscalingv2.PodsMetricSourceType,
+		Pods: &autoscalingv2.PodsMetricSource{
+			Metric: autoscalingv2.MetricIdentifier{Name: metricName},
+			Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: target},
+		},
+	}
+}
+
+// queueBacklog is an External metric with an AverageValue target: the HPA
+// divides the backlog by the replicas, so it keeps ceil(backlog / target)
+// workers. A Value target would compare the whole backlog with the target
+// and run to maxReplicas whenever the queue is longer than one worker's share.
+func queueBacklog(q *v1alpha1.QueueMetricSpec) autoscalingv2.MetricSpec {
+	target := q.TargetPerReplica.DeepCopy()
+	return autoscalingv2.MetricSpec{
+		Type: autoscalingv2.ExternalMetricSourceType,
+		External: &autoscalingv2.ExternalMetricSource{
+			Metric: autoscalingv2.MetricIdentifier{Name: q.MetricName, Selector: q.Selector},
+			Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: &target},
 		},
 	}
 }

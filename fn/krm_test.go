@@ -128,3 +128,178 @@ func TestRerunIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// item indents a YAML object as an item of a ResourceList.
+func item(obj string) string {
+	return "- " + strings.ReplaceAll(strings.TrimSpace(obj), "\n", "\n  ") + "\n"
+}
+
+func inNamespace(pipeline, ns string) string {
+	return strings.ReplaceAll(pipeline, "    name: scorer\n", "    name: scorer\n    namespace: "+ns+"\n")
+}
+
+func generatedOf(t *testing.T, nodes []*yaml.RNode) (map[string]*yaml.RNode, string) {
+	t.Helper()
+	byKey := map[string]*yaml.RNode{}
+	var items strings.Builder
+	for _, n := range nodes {
+		items.WriteString(item(n.MustString()))
+		if n.GetKind() != "MLPipeline" {
+			byKey[n.GetKind()+" "+n.GetNamespace()+"/"+n.GetName()] = n
+		}
+	}
+	return byKey, items.String()
+}
+
+// A later function moves an MLPipeline and what it generated to another
+// namespace together (kpt set-namespace, kustomize namespace:): the objects
+// stay the MLPipeline's, also those written by versions whose annotation
+// named the old namespace, and two MLPipelines of one name in two
+// namespaces never take each other's objects.
+func TestOwnershipSurvivesANamespaceMove(t *testing.T) {
+	moved := func(items, from, to string) string {
+		return strings.ReplaceAll(items, "namespace: "+from+"\n", "namespace: "+to+"\n")
+	}
+	// settled renders twice: a rerun writes the bookkeeping annotations in
+	// its own order, and from then on nothing changes.
+	settled := func(items string) string {
+		_, once := generatedOf(t, runResourceList(t, items))
+		_, twice := generatedOf(t, runResourceList(t, once))
+		return twice
+	}
+	first := settled(inNamespace(kptPipeline, "staging"))
+
+	t.Run("moved together", func(t *testing.T) {
+		rerun := moved(first, "staging", "prod")
+		got, again := generatedOf(t, runResourceList(t, rerun))
+		if len(got) != 3 || got["Deployment prod/scorer"] == nil {
+			t.Fatalf("want the 3 objects in prod, got %v", got)
+		}
+		if again != rerun {
+			t.Errorf("the rerun after the move changed something:\n%s", diffLines(rerun, again))
+		}
+	})
+
+	t.Run("moved together, annotation of an older version", func(t *testing.T) {
+		legacy := strings.ReplaceAll(first, OwnerAnnotationLine("scorer"), OwnerAnnotationLine("staging/scorer"))
+		if legacy == first {
+			t.Fatal("no owner annotation to rewrite")
+		}
+		got, _ := generatedOf(t, runResourceList(t, moved(legacy, "staging", "prod")))
+		if len(got) != 3 || got["Deployment prod/scorer"].GetAnnotations()[fn.OwnerAnnotation] != "scorer" {
+			t.Fatalf("want the 3 objects in prod, owned by scorer, got %v", got)
+		}
+	})
+
+	t.Run("same name in two namespaces", func(t *testing.T) {
+		both := settled(inNamespace(kptPipeline, "a") + inNamespace(kptPipeline, "b"))
+		got, again := generatedOf(t, runResourceList(t, both))
+		if len(got) != 6 || again != both {
+			t.Fatalf("rerun over two namespaces: %d objects, changed: %v", len(got), again != both)
+		}
+		// Without b's MLPipeline, b's objects go and a's stay.
+		var withoutB strings.Builder
+		for _, n := range runResourceList(t, both) {
+			if n.GetKind() == "MLPipeline" && n.GetNamespace() == "b" {
+				continue
+			}
+			withoutB.WriteString(item(n.MustString()))
+		}
+		got, _ = generatedOf(t, runResourceList(t, withoutB.String()))
+		if len(got) != 3 || got["Deployment a/scorer"] == nil || got["Deployment b/scorer"] != nil {
+			t.Errorf("want only a's 3 objects, got %v", got)
+		}
+	})
+
+	t.Run("same name moved into one namespace", func(t *testing.T) {
+		// set-namespace over a package with a/scorer and b/scorer makes two
+		// prod/scorer: an error, and nothing changes.
+		both := moved(moved(settled(inNamespace(kptPipeline, "a")+inNamespace(kptPipeline, "b")), "a", "prod"), "b", "prod")
+		in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + both
+		var out bytes.Buffer
+		rw := &kio.ByteReadWriter{Reader: strings.NewReader(in), Writer: &out, KeepReaderAnnotations: true}
+		if err := framework.Execute(&fn.Processor{}, rw); err == nil || !strings.Contains(err.Error(), `duplicates the MLPipeline "prod/scorer"`) {
+			t.Errorf("want the duplicate reported, got %v:\n%s", err, out.String())
+		}
+	})
+
+	t.Run("moved without its MLPipeline", func(t *testing.T) {
+		// Only the generated objects move: they are no longer next to their
+		// MLPipeline, so they go, and the MLPipeline generates anew.
+		pipelineStays := strings.Replace(moved(first, "staging", "prod"), "namespace: prod\n", "namespace: staging\n", 1)
+		got, _ := generatedOf(t, runResourceList(t, pipelineStays))
+		if len(got) != 3 || got["Deployment staging/scorer"] == nil {
+			t.Errorf("want the 3 objects back in staging only, got %v", got)
+		}
+	})
+}
+
+// OwnerAnnotationLine is the owner annotation as it appears in an item.
+func OwnerAnnotationLine(owner string) string {
+	return fn.OwnerAnnotation + ": " + owner + "\n"
+}
+
+// In a ResourceList the YAML parser's line numbers count the lines of what
+// kpt sent, not of the user's file: messages give no line there.
+func TestKRMErrorsGiveNoResourceListLines(t *testing.T) {
+	config, err := yaml.ReadFile("../testdata/error/merge-key-not-a-map/config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	padding := strings.Repeat(item("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: filler}\ndata: {a: b}"), 10)
+	in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + padding + item(config.MustString())
+	var out bytes.Buffer
+	rw := &kio.ByteReadWriter{Reader: strings.NewReader(in), Writer: &out}
+	if err := framework.Execute(&fn.Processor{}, rw); err == nil {
+		t.Fatal("want an error")
+	}
+	results, err := yaml.Parse(out.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := results.Field("results").Value.MustString()
+	if !strings.Contains(joined, "a merge key (<<) takes a map") || strings.Contains(joined, "line ") {
+		t.Errorf("want the merge-key error without a line number, got:\n%s", joined)
+	}
+}
+
+// kpt fn eval without --fn-config sends an empty ConfigMap named
+// function-input: that is no functionConfig, and the items' MLPipelines are
+// rendered. A ConfigMap with data is still not an MLPipeline.
+func TestKptDefaultFunctionConfigIsNoConfig(t *testing.T) {
+	for _, tc := range []struct {
+		config string
+		ok     bool
+	}{
+		{"{apiVersion: v1, kind: ConfigMap, metadata: {name: function-input}, data: {}}", true},
+		{"{apiVersion: v1, kind: ConfigMap, metadata: {name: function-input}}", true},
+		{"{apiVersion: v1, kind: ConfigMap, metadata: {name: function-input}, data: {image: x}}", false},
+		{"{apiVersion: v1, kind: ConfigMap, metadata: {name: settings}}", false},
+	} {
+		rl := &framework.ResourceList{Items: mustParseItems(t, kptPipeline), FunctionConfig: yaml.MustParse(tc.config)}
+		err := (&fn.Processor{}).Process(rl)
+		if (err == nil) != tc.ok {
+			t.Errorf("functionConfig %s: error %v, want ok=%v", tc.config, err, tc.ok)
+		}
+		if tc.ok && len(rl.Items) != 4 {
+			t.Errorf("functionConfig %s: %d items, want the MLPipeline and 3 generated objects", tc.config, len(rl.Items))
+		}
+	}
+}
+
+func mustParseItems(t *testing.T, items string) []*yaml.RNode {
+	t.Helper()
+	list, err := yaml.Parse("items:\n" + items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elems, err := list.Pipe(yaml.Lookup("items"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := elems.Elements()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nodes
+}

@@ -1,6 +1,10 @@
 package fn
 
-import "github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+)
 
 const (
 	// SelectorLabel is the only label in the Deployment and PDB selectors. It
@@ -11,7 +15,8 @@ const (
 	ManagedByLabel = "app.kubernetes.io/managed-by"
 	// ManagedByValue is the value of ManagedByLabel on every generated object.
 	ManagedByValue = "mlpipeline-fn"
-	// OwnerAnnotation marks a generated object with the MLPipeline it came from;
+	// OwnerAnnotation marks a generated object with the name of the
+	// MLPipeline it came from, in the object's own namespace (see ownerOf);
 	// upsert and pruning rely on it and on nothing else.
 	OwnerAnnotation = "mlpipeline.dev/generated-from"
 )
@@ -52,11 +57,33 @@ func reservedLabels(p *v1alpha1.MLPipeline) map[string]string {
 	return map[string]string{SelectorLabel: p.Name, ManagedByLabel: ManagedByValue}
 }
 
-// ownerKey names a pipeline in OwnerAnnotation: "namespace/name", or "name"
-// when the pipeline has no namespace.
+// ownerKey names a pipeline in messages and as the owner of what it
+// generates: "namespace/name", or "name" when the pipeline has no namespace.
 func ownerKey(namespace, name string) string {
 	if namespace == "" {
 		return name
 	}
 	return namespace + "/" + name
+}
+
+// objectMeta is the metadata of every generated object: the pipeline's name
+// and namespace, the object labels, and spec.annotations plus extra (the
+// Service's own), with the owner annotation last, so nothing overrides it
+// (validation rejects a user value for it): the MLPipeline's name, see
+// ownerOf. The MLPipeline's own
+// metadata.annotations are orchestrator settings and are never copied.
+func objectMeta(p *v1alpha1.MLPipeline, extra ...map[string]string) metav1.ObjectMeta {
+	annotations := map[string]string{}
+	for _, m := range append([]map[string]string{p.Spec.Annotations}, extra...) {
+		for k, v := range m {
+			annotations[k] = v
+		}
+	}
+	annotations[OwnerAnnotation] = p.Name
+	return metav1.ObjectMeta{
+		Name:        p.Name,
+		Namespace:   p.Namespace,
+		Labels:      objectLabels(p),
+		Annotations: annotations,
+	}
 }

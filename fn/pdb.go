@@ -9,14 +9,14 @@ import (
 
 // pdb builds the PodDisruptionBudget that keeps drains and evictions from
 // taking more than the allowed number of the pipeline's pods at once.
-func pdb(p *v1alpha1.MLPipeline, set settings) *policyv1.PodDisruptionBudget {
+func pdb(p *v1alpha1.MLPipeline, resolved settings) *policyv1.PodDisruptionBudget {
 	return &policyv1.PodDisruptionBudget{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
 		ObjectMeta: objectMeta(p),
 		Spec: policyv1.PodDisruptionBudgetSpec{
 			Selector:       &metav1.LabelSelector{MatchLabels: selectorLabels(p)},
-			MinAvailable:   set.pdbMinAvailable,
-			MaxUnavailable: set.pdbMaxUnavailable,
+			MinAvailable:   resolved.pdbMinAvailable,
+			MaxUnavailable: resolved.pdbMaxUnavailable,
 		},
 	}
 }

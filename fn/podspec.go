@@ -11,32 +11,40 @@ import (
 const hostnameTopologyKey = "kubernetes.io/hostname"
 
 // podTemplate builds the pod template shared by the Deployment's pods.
-func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
+func podTemplate(p *v1alpha1.MLPipeline, resolved settings) corev1.PodTemplateSpec {
 	s := p.Spec
 	spec := corev1.PodSpec{
-		Containers:                   []corev1.Container{container(p, set)},
-		NodeSelector:                 s.NodeSelector,
-		Tolerations:                  tolerations(s, set),
-		Affinity:                     s.Affinity,
-		TopologySpreadConstraints:    s.TopologySpreadConstraints,
-		ServiceAccountName:           s.ServiceAccountName,
-		AutomountServiceAccountToken: &set.automountToken,
-		ImagePullSecrets:             s.ImagePullSecrets,
-		SecurityContext:              set.podSecurityContext,
-		Volumes:                      s.Volumes,
+		InitContainers:                initContainers(s.InitContainers, resolved),
+		Containers:                    []corev1.Container{container(p, resolved)},
+		NodeSelector:                  s.NodeSelector,
+		Tolerations:                   tolerations(s, resolved),
+		Affinity:                      s.Affinity,
+		TopologySpreadConstraints:     s.TopologySpreadConstraints,
+		ServiceAccountName:            s.ServiceAccountName,
+		AutomountServiceAccountToken:  &resolved.automountToken,
+		ImagePullSecrets:              s.ImagePullSecrets,
+		SecurityContext:               resolved.podSecurityContext,
+		Volumes:                       s.Volumes,
+		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
+		PriorityClassName:             s.PriorityClassName,
+		RuntimeClassName:              s.RuntimeClassName,
+		ResourceClaims:                s.ResourceClaims,
 	}
 	// The defaults select the pipeline's own pods, so replicas spread over
 	// nodes and one node's loss never takes all of them.
 	selector := &metav1.LabelSelector{MatchLabels: selectorLabels(p)}
-	if set.defaultSpread {
+	if resolved.defaultSpread {
 		spec.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{
 			MaxSkew:           1,
 			TopologyKey:       hostnameTopologyKey,
 			WhenUnsatisfiable: corev1.ScheduleAnyway,
 			LabelSelector:     selector,
+			// Only the pods of the same revision count, so that during a
+			// rollout the new pods spread among themselves too.
+			MatchLabelKeys: []string{PodTemplateHashLabel},
 		}}
 	}
-	if set.defaultAntiAffinity {
+	if resolved.defaultAntiAffinity {
 		spec.Affinity = &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
 			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
 				Weight: 100,
@@ -47,11 +55,24 @@ func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 			}},
 		}}
 	}
-	if set.writableTmp {
-		spec.Volumes = append(append([]corev1.Volume(nil), s.Volumes...), corev1.Volume{
+	var added []corev1.Volume
+	if resolved.writableTmp {
+		added = append(added, corev1.Volume{
 			Name:         TmpVolumeName,
 			VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}},
 		})
+	}
+	if resolved.sharedMemory != nil {
+		size := resolved.sharedMemory.DeepCopy()
+		added = append(added, corev1.Volume{
+			Name: ShmVolumeName,
+			VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{
+				Medium: corev1.StorageMediumMemory, SizeLimit: &size,
+			}},
+		})
+	}
+	if len(added) > 0 {
+		spec.Volumes = append(append([]corev1.Volume(nil), s.Volumes...), added...)
 	}
 	return corev1.PodTemplateSpec{
 		ObjectMeta: metav1.ObjectMeta{Labels: podLabels(p), Annotations: s.PodAnnotations},
@@ -59,54 +80,102 @@ func podTemplate(p *v1alpha1.MLPipeline, set settings) corev1.PodTemplateSpec {
 	}
 }
 
-func container(p *v1alpha1.MLPipeline, set settings) corev1.Container {
+func container(p *v1alpha1.MLPipeline, resolved settings) corev1.Container {
 	s := p.Spec
 	c := corev1.Container{
-		Name:            set.containerName,
+		Name:            resolved.containerName,
 		Image:           s.Image,
 		Command:         s.Command,
 		Args:            s.Args,
-		Env:             s.Env,
+		WorkingDir:      s.WorkingDir,
 		Ports:           s.Ports,
-		Resources:       containerResources(s.Resources, set),
+		EnvFrom:         s.EnvFrom,
+		Env:             s.Env,
+		Resources:       containerResources(s.Resources, resolved),
+		VolumeMounts:    s.VolumeMounts,
 		ReadinessProbe:  s.ReadinessProbe,
 		LivenessProbe:   s.LivenessProbe,
 		StartupProbe:    s.StartupProbe,
-		VolumeMounts:    s.VolumeMounts,
-		SecurityContext: set.securityContext,
+		Lifecycle:       s.Lifecycle,
+		ImagePullPolicy: s.ImagePullPolicy,
 	}
-	if set.writableTmp {
-		c.VolumeMounts = append(append([]corev1.VolumeMount(nil), s.VolumeMounts...), corev1.VolumeMount{
+	c = withDefaults(c, resolved.main)
+	if resolved.sharedMemory != nil {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: ShmVolumeName, MountPath: ShmMountPath})
+	}
+	return c
+}
+
+// initContainers are the user's init containers and native sidecars, with
+// the same defaults as the pipeline's container.
+func initContainers(cs []corev1.Container, resolved settings) []corev1.Container {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]corev1.Container, len(cs))
+	for i, c := range cs {
+		out[i] = withDefaults(c, resolved.initContainers[i])
+	}
+	return out
+}
+
+// withDefaults applies a container's resolved defaults without changing the
+// user's slices: the security context, HOME=/tmp first in env (so that the
+// user's variables can refer to $(HOME)), and the /tmp mount.
+func withDefaults(c corev1.Container, d containerDefaults) corev1.Container {
+	c.SecurityContext = d.securityContext
+	if d.home {
+		c.Env = append([]corev1.EnvVar{{Name: HomeEnv, Value: TmpMountPath}}, c.Env...)
+	}
+	if d.tmpMount {
+		c.VolumeMounts = append(append([]corev1.VolumeMount(nil), c.VolumeMounts...), corev1.VolumeMount{
 			Name: TmpVolumeName, MountPath: TmpMountPath,
 		})
+	} else {
+		c.VolumeMounts = append([]corev1.VolumeMount(nil), c.VolumeMounts...)
 	}
 	return c
 }
 
 // containerResources adds the GPU limit to the user's resources without
 // changing the user's maps.
-func containerResources(r corev1.ResourceRequirements, set settings) corev1.ResourceRequirements {
-	if set.gpuCount <= 0 {
+func containerResources(r corev1.ResourceRequirements, resolved settings) corev1.ResourceRequirements {
+	if resolved.gpuCount <= 0 {
 		return r
 	}
 	limits := corev1.ResourceList{}
 	for k, v := range r.Limits {
 		limits[k] = v
 	}
-	limits[set.gpuResource] = *resource.NewQuantity(int64(set.gpuCount), resource.DecimalSI)
+	limits[resolved.gpuResource] = *resource.NewQuantity(int64(resolved.gpuCount), resource.DecimalSI)
 	r.Limits = limits
 	return r
 }
 
 // tolerations lets GPU pods onto nodes tainted for the GPU resource, as GPU
 // node pools usually are.
-func tolerations(s v1alpha1.MLPipelineSpec, set settings) []corev1.Toleration {
-	if set.gpuCount <= 0 {
+func tolerations(s v1alpha1.MLPipelineSpec, resolved settings) []corev1.Toleration {
+	if resolved.gpuCount <= 0 {
 		return s.Tolerations
 	}
-	return append(append([]corev1.Toleration(nil), s.Tolerations...), corev1.Toleration{
-		Key:      string(set.gpuResource),
+	gpu := corev1.Toleration{
+		Key:      string(resolved.gpuResource),
 		Operator: corev1.TolerationOpExists,
 		Effect:   corev1.TaintEffectNoSchedule,
-	})
+	}
+	for _, t := range s.Tolerations {
+		if covers(t, gpu) {
+			return s.Tolerations
+		}
+	}
+	return append(append([]corev1.Toleration(nil), s.Tolerations...), gpu)
+}
+
+// covers reports whether the user's toleration t already tolerates every
+// taint that want (an Exists toleration) does, so want would only repeat it:
+// Exists on the same key or on every key, for the same effect or for all.
+func covers(t, want corev1.Toleration) bool {
+	return t.Operator == corev1.TolerationOpExists &&
+		(t.Key == want.Key || t.Key == "") &&
+		(t.Effect == want.Effect || t.Effect == "")
 }

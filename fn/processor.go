@@ -18,6 +18,9 @@ type Processor struct {
 	// Results are the results of the last Process, for the command to show
 	// on stderr: kustomize and standalone runs show no ResourceList results.
 	Results framework.Results
+	// Capacity are the capacity envelope results among Results, one per
+	// generated pipeline, which standalone runs also print on stderr.
+	Capacity framework.Results
 }
 
 var _ framework.ResourceListProcessor = (*Processor)(nil)
@@ -38,21 +41,26 @@ func (p *Processor) Process(rl *framework.ResourceList) (err error) {
 	found := collectPipelines(rl.Items, rl.FunctionConfig, p.ConfigFile, p.ItemFiles)
 	results := found.results
 	outputs := make([]pipelineOutput, 0, len(found.sources))
-	var generatedInfo framework.Results
+	var generatedInfo, capacityInfo framework.Results
 	for _, src := range found.sources {
 		out, res := generate(src)
 		results = append(results, res...)
 		if out != nil {
 			outputs = append(outputs, *out)
-			generatedInfo = append(generatedInfo, out.origin.result(framework.Info, findingAt("", "generated %s", describeGenerated(out.nodes))))
+			capacity := out.origin.result(framework.Info, findingAt("", "%s", out.capacity))
+			generatedInfo = append(generatedInfo,
+				out.origin.result(framework.Info, findingAt("", "generated %s", describeGenerated(out.nodes))), capacity)
+			capacityInfo = append(capacityInfo, capacity)
 		}
 	}
+	p.Capacity = nil
 	if !hasErrors(results) {
 		merged, res := reconcile(rl.Items, outputs, !found.onlyFunctionConfig, p.ItemFiles)
 		results = append(results, res...)
 		if !hasErrors(res) {
 			rl.Items = merged
 			results = append(results, generatedInfo...)
+			p.Capacity = capacityInfo
 		}
 	}
 	rl.Results = append(rl.Results, results...)
@@ -66,30 +74,35 @@ func (p *Processor) Process(rl *framework.ResourceList) (err error) {
 // generate decodes, defaults, validates and builds one pipeline.
 func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
 	d := decodePipeline(src.node)
-	results := src.origin.results(framework.Error, d.errs)
 	p := d.pipeline
 	if p == nil {
-		return nil, results
+		return nil, src.origin.errorResults(d.errs)
 	}
-	set := resolve(p)
-	for _, e := range validate(p, set) {
+	resolved := resolve(p)
+	errs := d.errs
+	for _, e := range validate(p, resolved, d.invalid) {
 		if !d.touchesInvalid(e) {
-			results = append(results, src.origin.result(framework.Error, e))
+			errs = append(errs, e)
 		}
 	}
+	results := src.origin.errorResults(errs)
 	if hasErrors(results) {
 		// Warnings wait until the errors are fixed, so the errors stand out.
 		return nil, results
 	}
-	results = append(results, src.origin.results(framework.Warning, warnings(p, set))...)
-	objects := []any{deployment(p, set)}
-	if set.autoscaling {
-		objects = append(objects, hpa(p, set))
+	results = append(results, src.origin.results(framework.Warning, warnings(p, resolved))...)
+	dep := deployment(p, resolved)
+	objects := []any{dep}
+	if resolved.autoscaling {
+		objects = append(objects, hpa(p, resolved))
 	}
-	if set.pdb {
-		objects = append(objects, pdb(p, set))
+	if resolved.pdb {
+		objects = append(objects, pdb(p, resolved))
 	}
-	out := &pipelineOutput{owner: ownerKey(p.Namespace, p.Name), origin: src.origin}
+	if resolved.service {
+		objects = append(objects, service(p, resolved))
+	}
+	out := &pipelineOutput{owner: ownerKey(p.Namespace, p.Name), origin: src.origin, capacity: capacity(dep, resolved)}
 	for _, obj := range objects {
 		node, err := toNode(obj)
 		if err != nil {

@@ -1,14 +1,19 @@
 package fn
 
 import (
+	"encoding/json"
 	"fmt"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// finding is one error, warning or note about one field of one object.
+// finding is one warning or note about one field of one object, or a
+// problem found outside validation (which reports a field.ErrorList); the
+// path is written as field.Path writes it.
 type finding struct {
 	path    string
 	message string
@@ -16,6 +21,11 @@ type finding struct {
 
 func findingAt(path, format string, args ...any) finding {
 	return finding{path: path, message: fmt.Sprintf(format, args...)}
+}
+
+// warningAt is a finding at a field path.
+func warningAt(path *field.Path, format string, args ...any) finding {
+	return findingAt(path.String(), format, args...)
 }
 
 // origin says where an object came from, for results: its identity and the
@@ -35,6 +45,9 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 		TypeMeta: yaml.TypeMeta{APIVersion: node.GetApiVersion(), Kind: node.GetKind()},
 		NameMeta: yaml.NameMeta{Name: node.GetName(), Namespace: node.GetNamespace()},
 	}}
+	if name, namespace, ok := mergedNameMeta(node.YNode()); ok {
+		o.ref.Name, o.ref.Namespace = name, namespace
+	}
 	path, index, _ := kioutil.GetFileAnnotations(node)
 	o.annotatedPath = path
 	if path == "" {
@@ -50,8 +63,12 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 }
 
 func (o origin) result(severity framework.Severity, fe finding) *framework.Result {
-	ref := o.ref
-	r := &framework.Result{Severity: severity, Message: fe.message, ResourceRef: &ref, File: o.file}
+	r := &framework.Result{Severity: severity, Message: fe.message, File: o.file}
+	// An object without apiVersion, kind or name ({}) has no reference.
+	if o.ref != (yaml.ResourceIdentifier{}) {
+		ref := o.ref
+		r.ResourceRef = &ref
+	}
 	if fe.path != "" {
 		r.Field = &framework.Field{Path: fe.path}
 	}
@@ -66,6 +83,43 @@ func (o origin) results(severity framework.Severity, errs []finding) framework.R
 	return out
 }
 
+// errorResults turns validation and decoding errors into results: the one
+// place a field.ErrorList becomes what users see. The message is the
+// error's body as the API server words it ("Invalid value: ...",
+// "Required value: ..."), and the field its path.
+func (o origin) errorResults(list field.ErrorList) framework.Results {
+	out := make(framework.Results, 0, len(list))
+	for _, e := range list {
+		out = append(out, o.result(framework.Error, finding{path: e.Field, message: e.ErrorBody()}))
+	}
+	return out
+}
+
 func hasErrors(rs framework.Results) bool {
 	return rs.ExitCode() != 0
+}
+
+// mergedNameMeta reads the name and namespace of an object whose metadata
+// has a YAML merge key (metadata: {<<: *common, name: x}), which kyaml's
+// accessors do not follow; ok is false for any other object.
+func mergedNameMeta(n *yaml.Node) (name, namespace string, ok bool) {
+	if n.Kind != yaml.MappingNode {
+		return "", "", false
+	}
+	md := fieldValue(n, "metadata")
+	if md == nil || md.Kind != yaml.MappingNode || !hasMergeKey(md) {
+		return "", "", false
+	}
+	raw, err := nodeToJSON(yaml.NewRNode(md))
+	if err != nil {
+		return "", "", false
+	}
+	var meta struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	}
+	if json.Unmarshal(raw, &meta) != nil {
+		return "", "", false
+	}
+	return meta.Name, meta.Namespace, true
 }

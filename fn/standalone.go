@@ -138,6 +138,8 @@ func kindName(n *yaml.Node) string {
 		return "list"
 	case yaml.ScalarNode:
 		return "plain value"
+	case yaml.AliasNode:
+		return "YAML alias"
 	}
 	return "YAML node of another kind"
 }

@@ -16,22 +16,29 @@ type pipelineOutput struct {
 	owner  string
 	origin origin
 	nodes  []*yaml.RNode
+	// capacity is the pipeline's capacity envelope, for a result.
+	capacity string
 }
 
 // objectKey identifies an object across API versions: an autoscaling/v1 HPA
 // and an autoscaling/v2 HPA of the same name are the same object.
 type objectKey struct{ group, kind, namespace, name string }
 
-// generatedKinds are the kinds the function writes, by group.
+// generatedKinds are the kinds the function writes, by group ("" is the
+// core group, apiVersion v1).
 var generatedKinds = map[string]string{
 	"Deployment":              "apps",
 	"HorizontalPodAutoscaler": "autoscaling",
 	"PodDisruptionBudget":     "policy",
+	"Service":                 "",
 }
 
 func keyOf(node *yaml.RNode) (objectKey, bool) {
 	kind := node.GetKind()
-	group, _, _ := strings.Cut(node.GetApiVersion(), "/")
+	group, _, grouped := strings.Cut(node.GetApiVersion(), "/")
+	if !grouped {
+		group = ""
+	}
 	if want, ok := generatedKinds[kind]; !ok || want != group {
 		return objectKey{}, false
 	}
@@ -70,13 +77,17 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 			merged = append(merged, item)
 			continue
 		}
-		owner := item.GetAnnotations()[OwnerAnnotation]
+		owner := ownerOf(item)
 		d, wanted := want[key]
 		switch {
 		case wanted && owner != d.out.owner:
+			remedy := "rename the MLPipeline or remove the existing " + key.kind
+			if key.kind == "Service" {
+				remedy += ", or set spec.service.enabled: false to keep it instead of the generated one"
+			}
 			results = append(results, d.out.origin.result(framework.Error, findingAt("metadata.name",
-				"would generate %s, but %s already exists%s and was not generated from this MLPipeline; rename the MLPipeline or remove the existing %s",
-				describe(key), describe(key), fileSuffix(originOf(item, itemFiles[item.YNode()])), key.kind)))
+				"would generate %s, but %s already exists%s and was not generated from this MLPipeline; %s",
+				describe(key), describe(key), fileSuffix(originOf(item, itemFiles[item.YNode()])), remedy)))
 			merged = append(merged, item)
 		case wanted && d.placed:
 			// A second copy of a generated object: keep one.
@@ -113,6 +124,25 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 		}
 	}
 	return merged, results
+}
+
+// ownerOf is the MLPipeline a generated object says it came from, as
+// "namespace/name" like pipelineOutput.owner; "" for an object the function
+// did not generate. The annotation holds only the MLPipeline's name: the
+// namespace is the object's own, since the function puts every object in its
+// MLPipeline's namespace. So a namespace change applied to an MLPipeline and
+// to what it generated (kpt set-namespace, kustomize namespace:) keeps them
+// together, and reruns change nothing. Older versions wrote
+// "namespace/name"; only the name of those counts, for the same reason.
+func ownerOf(item *yaml.RNode) string {
+	annotation := item.GetAnnotations()[OwnerAnnotation]
+	if annotation == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(annotation, '/'); i >= 0 {
+		annotation = annotation[i+1:]
+	}
+	return ownerKey(item.GetNamespace(), annotation)
 }
 
 // bookkeepingPrefixes are the annotation prefixes kpt, kustomize and kyaml

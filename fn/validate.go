@@ -14,131 +14,127 @@ import (
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 )
 
-// validate checks every rule of the API and returns all problems at once.
-func validate(p *v1alpha1.MLPipeline, set settings) []finding {
-	var errs []finding
-	errs = append(errs, validateMetadata(p)...)
-	errs = append(errs, validateContainer(p, set)...)
-	errs = append(errs, validatePod(p, set)...)
-	errs = append(errs, validateAutoscaling(p, set)...)
-	errs = append(errs, validatePDB(p)...)
+// validate checks every rule of the API and returns all problems at once,
+// each at its field's path, as the API server's validation does. skip holds
+// the paths whose values could not be decoded: rules that read another
+// field do not run while that field is missing for that reason.
+func validate(p *v1alpha1.MLPipeline, resolved settings, skip pathSet) field.ErrorList {
+	spec := field.NewPath("spec")
+	var errs field.ErrorList
+	errs = append(errs, validateMetadata(p, field.NewPath("metadata"))...)
+	errs = append(errs, validateContainer(p, resolved, spec)...)
+	errs = append(errs, validatePod(p, resolved, spec, skip)...)
+	errs = append(errs, validatePassThrough(p.Spec, resolved, spec)...)
+	errs = append(errs, validateAutoscaling(p, resolved, spec.Child("autoscaling"), skip)...)
+	errs = append(errs, validatePDB(p.Spec.PodDisruptionBudget, spec.Child("podDisruptionBudget"))...)
+	errs = append(errs, validateServing(p, resolved, spec, skip)...)
 	return errs
 }
 
-func validateMetadata(p *v1alpha1.MLPipeline) []finding {
-	var errs []finding
+func validateMetadata(p *v1alpha1.MLPipeline, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	if p.Name == "" {
-		errs = append(errs, findingAt("metadata.name", "is required"))
+		errs = append(errs, field.Required(fldPath.Child("name"), ""))
 	} else {
-		errs = append(errs, dns1123Label("metadata.name", p.Name)...)
+		errs = append(errs, dns1123Label(fldPath.Child("name"), p.Name)...)
 	}
 	if p.Namespace != "" {
-		errs = append(errs, dns1123Label("metadata.namespace", p.Namespace)...)
+		errs = append(errs, dns1123Label(fldPath.Child("namespace"), p.Namespace)...)
 	}
-	errs = append(errs, fromFieldErrors(metav1validation.ValidateLabels(p.Labels, field.NewPath("metadata", "labels")))...)
-	errs = append(errs, reservedLabelConflicts(p, "metadata.labels", p.Labels)...)
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(p.Labels, fldPath.Child("labels")))...)
+	errs = append(errs, reservedLabelConflicts(p, p.Labels, fldPath.Child("labels"))...)
 	return errs
 }
 
-func validateContainer(p *v1alpha1.MLPipeline, set settings) []finding {
+func validateContainer(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.Path) field.ErrorList {
 	s := p.Spec
-	var errs []finding
+	var errs field.ErrorList
 	if s.Image == "" {
-		errs = append(errs, findingAt("spec.image", "is required"))
+		errs = append(errs, field.Required(fldPath.Child("image"), ""))
 	} else if _, err := parseImageRef(s.Image); err != nil {
-		errs = append(errs, findingAt("spec.image", "%q %v", s.Image, err))
+		errs = append(errs, field.Invalid(fldPath.Child("image"), s.Image, err.Error()))
 	}
 	if s.ContainerName != "" {
-		errs = append(errs, dns1123Label("spec.containerName", s.ContainerName)...)
+		errs = append(errs, dns1123Label(fldPath.Child("containerName"), s.ContainerName)...)
 	}
-	seenEnv := map[string]int{}
-	for i, e := range s.Env {
-		path := fmt.Sprintf("spec.env[%d].name", i)
-		switch first, dup := seenEnv[e.Name]; {
+	errs = append(errs, validateEnv(s.Env, fldPath.Child("env"))...)
+	errs = append(errs, validatePorts(s.Ports, fldPath.Child("ports"))...)
+	errs = append(errs, validateResources(s.Resources, fldPath.Child("resources"))...)
+	errs = append(errs, validateGPU(s, resolved, fldPath)...)
+	return errs
+}
+
+func validateEnv(env []corev1.EnvVar, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	seen := map[string]bool{}
+	for i, e := range env {
+		name := fldPath.Index(i).Child("name")
+		switch {
 		case e.Name == "":
-			errs = append(errs, findingAt(path, "is required"))
-		case dup:
-			errs = append(errs, findingAt(path, "%q duplicates spec.env[%d]", e.Name, first))
+			errs = append(errs, field.Required(name, ""))
+		case seen[e.Name]:
+			errs = append(errs, field.Duplicate(name, e.Name))
 		default:
-			seenEnv[e.Name] = i
+			seen[e.Name] = true
 		}
 	}
-	seenPort := map[string]int{}
-	seenNumber := map[string]int{}
-	for i, port := range s.Ports {
-		path := fmt.Sprintf("spec.ports[%d]", i)
-		errs = append(errs, portNumber(path+".containerPort", port.ContainerPort, true)...)
-		errs = append(errs, portNumber(path+".hostPort", port.HostPort, false)...)
+	return errs
+}
+
+func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	seenName := map[string]bool{}
+	seenNumber := map[string]bool{}
+	for i, port := range ports {
+		idxPath := fldPath.Index(i)
+		errs = append(errs, portNumber(port.ContainerPort, true, idxPath.Child("containerPort"))...)
+		errs = append(errs, portNumber(port.HostPort, false, idxPath.Child("hostPort"))...)
 		// The API server warns about a port number given twice for the same protocol.
 		protocol := port.Protocol
 		if protocol == "" {
 			protocol = corev1.ProtocolTCP
 		}
 		number := fmt.Sprintf("%d/%s", port.ContainerPort, protocol)
-		if first, dup := seenNumber[number]; dup {
-			errs = append(errs, findingAt(path+".containerPort", "%s duplicates spec.ports[%d]", number, first))
-		} else {
-			seenNumber[number] = i
+		if seenNumber[number] {
+			errs = append(errs, field.Duplicate(idxPath.Child("containerPort"), number))
 		}
+		seenNumber[number] = true
 		if port.Name == "" {
 			continue
 		}
 		for _, msg := range validation.IsValidPortName(port.Name) {
-			errs = append(errs, findingAt(path+".name", "%q: %s", port.Name, msg))
+			errs = append(errs, field.Invalid(idxPath.Child("name"), port.Name, msg))
 		}
-		if first, dup := seenPort[port.Name]; dup {
-			errs = append(errs, findingAt(path+".name", "%q duplicates spec.ports[%d]", port.Name, first))
-		} else {
-			seenPort[port.Name] = i
+		if seenName[port.Name] {
+			errs = append(errs, field.Duplicate(idxPath.Child("name"), port.Name))
 		}
-	}
-	errs = append(errs, validateResources(s.Resources)...)
-	errs = append(errs, validateGPU(s, set)...)
-	return errs
-}
-
-func validateResources(r corev1.ResourceRequirements) []finding {
-	var errs []finding
-	for _, list := range []struct {
-		path  string
-		items corev1.ResourceList
-	}{{"spec.resources.requests", r.Requests}, {"spec.resources.limits", r.Limits}} {
-		for _, name := range sortedResourceNames(list.items) {
-			if q := list.items[name]; q.Sign() < 0 {
-				errs = append(errs, findingAt(list.path+"."+string(name), "must not be negative, got %s", q.String()))
-			}
-		}
-	}
-	for _, name := range sortedResourceNames(r.Requests) {
-		limit, ok := r.Limits[name]
-		if request := r.Requests[name]; ok && request.Cmp(limit) > 0 {
-			errs = append(errs, findingAt("spec.resources.requests."+string(name),
-				"%s is more than its limit %s (spec.resources.limits.%s)", request.String(), limit.String(), name))
-		}
+		seenName[port.Name] = true
 	}
 	return errs
 }
 
-func validateGPU(s v1alpha1.MLPipelineSpec, set settings) []finding {
+func validateGPU(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path) field.ErrorList {
 	if s.GPU == nil {
 		return nil
 	}
-	var errs []finding
+	fldPath := spec.Child("gpu")
+	var errs field.ErrorList
 	if s.GPU.Count < 0 {
-		errs = append(errs, findingAt("spec.gpu.count", "must be 0 or more, got %d", s.GPU.Count))
+		errs = append(errs, field.Invalid(fldPath.Child("count"), s.GPU.Count, "must be 0 or more"))
 	}
 	if s.GPU.ResourceName != "" {
 		if msg := extendedResourceNameError(s.GPU.ResourceName); msg != "" {
-			errs = append(errs, findingAt("spec.gpu.resourceName", "%q %s", s.GPU.ResourceName, msg))
+			errs = append(errs, field.Invalid(fldPath.Child("resourceName"), s.GPU.ResourceName, msg))
 		}
 	}
 	for _, list := range []struct {
 		name  string
 		items corev1.ResourceList
 	}{{"limits", s.Resources.Limits}, {"requests", s.Resources.Requests}} {
-		if _, given := list.items[set.gpuResource]; given && set.gpuCount > 0 {
-			errs = append(errs, findingAt("spec.gpu.count",
-				"conflicts with spec.resources.%s.%s; set the GPU count in one place", list.name, set.gpuResource))
+		if _, given := list.items[resolved.gpuResource]; given && resolved.gpuCount > 0 {
+			errs = append(errs, field.Forbidden(fldPath.Child("count"),
+				fmt.Sprintf("conflicts with %s; set the GPU count in one place",
+					spec.Child("resources", list.name).Key(string(resolved.gpuResource)))))
 		}
 	}
 	return errs
@@ -163,155 +159,164 @@ func extendedResourceNameError(name string) string {
 	return ""
 }
 
-func validatePod(p *v1alpha1.MLPipeline, set settings) []finding {
+func validatePod(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.Path, skip pathSet) field.ErrorList {
 	s := p.Spec
-	var errs []finding
-	errs = append(errs, fromFieldErrors(metav1validation.ValidateLabels(s.PodLabels, field.NewPath("spec", "podLabels")))...)
-	errs = append(errs, reservedLabelConflicts(p, "spec.podLabels", s.PodLabels)...)
-	errs = append(errs, fromFieldErrors(apivalidation.ValidateAnnotations(s.PodAnnotations, field.NewPath("spec", "podAnnotations")))...)
+	var errs field.ErrorList
+	errs = append(errs, inOrder(metav1validation.ValidateLabels(s.PodLabels, fldPath.Child("podLabels")))...)
+	errs = append(errs, reservedLabelConflicts(p, s.PodLabels, fldPath.Child("podLabels"))...)
+	errs = append(errs, inOrder(apivalidation.ValidateAnnotations(s.PodAnnotations, fldPath.Child("podAnnotations")))...)
 	if s.ServiceAccountName != "" {
 		for _, msg := range validation.IsDNS1123Subdomain(s.ServiceAccountName) {
-			errs = append(errs, findingAt("spec.serviceAccountName", "%q: %s", s.ServiceAccountName, msg))
+			errs = append(errs, field.Invalid(fldPath.Child("serviceAccountName"), s.ServiceAccountName, msg))
 		}
 	}
 	if s.Replicas != nil && *s.Replicas < 0 {
-		errs = append(errs, findingAt("spec.replicas", "must be 0 or more, got %d", *s.Replicas))
+		errs = append(errs, field.Invalid(fldPath.Child("replicas"), *s.Replicas, "must be 0 or more"))
 	}
+	errs = append(errs, validateVolumes(s, resolved, fldPath, skip)...)
+	return append(errs, validateTolerations(s.Tolerations, fldPath.Child("tolerations"))...)
+}
 
-	volumes := map[string]int{}
+// validateVolumes checks volume names and that every mount names a declared
+// volume once its path is free.
+func validateVolumes(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.Path, skip pathSet) field.ErrorList {
+	var errs field.ErrorList
+	volumes := map[string]bool{}
 	for i, v := range s.Volumes {
-		path := fmt.Sprintf("spec.volumes[%d].name", i)
+		name := spec.Child("volumes").Index(i).Child("name")
 		if v.Name == "" {
-			errs = append(errs, findingAt(path, "is required"))
+			errs = append(errs, field.Required(name, ""))
 			continue
 		}
-		errs = append(errs, dns1123Label(path, v.Name)...)
-		if first, dup := volumes[v.Name]; dup {
-			errs = append(errs, findingAt(path, "%q duplicates spec.volumes[%d]", v.Name, first))
+		errs = append(errs, dns1123Label(name, v.Name)...)
+		if volumes[v.Name] {
+			errs = append(errs, field.Duplicate(name, v.Name))
 		}
-		if v.Name == TmpVolumeName && set.writableTmp {
-			errs = append(errs, findingAt(path, "%q is the writable volume the function mounts at %s; rename it or mount a volume at %s yourself",
-				v.Name, TmpMountPath, TmpMountPath))
+		if v.Name == TmpVolumeName && resolved.writableTmp {
+			errs = append(errs, field.Invalid(name, v.Name, fmt.Sprintf(
+				"is the writable volume the function mounts at %s; rename it or mount a volume at %s yourself", TmpMountPath, TmpMountPath)))
 		}
-		volumes[v.Name] = i
+		volumes[v.Name] = true
 	}
-	mountPaths := map[string]int{}
-	for i, m := range s.VolumeMounts {
-		path := fmt.Sprintf("spec.volumeMounts[%d]", i)
-		if _, ok := volumes[m.Name]; !ok {
-			errs = append(errs, findingAt(path+".name", "%q is not declared in spec.volumes", m.Name))
+	return append(errs, validateMounts(s.VolumeMounts, volumes, skip.has(spec.Child("volumes")), spec.Child("volumeMounts"))...)
+}
+
+// validateMounts checks a container's mounts: each names a declared volume
+// (unless spec.volumes could not be decoded) at a path of its own.
+func validateMounts(mounts []corev1.VolumeMount, volumes map[string]bool, volumesInvalid bool, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	mountPaths := map[string]bool{}
+	for i, m := range mounts {
+		idxPath := fldPath.Index(i)
+		if !volumes[m.Name] && !volumesInvalid {
+			errs = append(errs, field.Invalid(idxPath.Child("name"), m.Name, "is not declared in spec.volumes"))
 		}
-		if m.MountPath == "" {
-			errs = append(errs, findingAt(path+".mountPath", "is required"))
-		} else if first, dup := mountPaths[m.MountPath]; dup {
-			errs = append(errs, findingAt(path+".mountPath", "%q duplicates spec.volumeMounts[%d]", m.MountPath, first))
-		} else {
-			mountPaths[m.MountPath] = i
+		switch {
+		case m.MountPath == "":
+			errs = append(errs, field.Required(idxPath.Child("mountPath"), ""))
+		case mountPaths[m.MountPath]:
+			errs = append(errs, field.Duplicate(idxPath.Child("mountPath"), m.MountPath))
+		default:
+			mountPaths[m.MountPath] = true
 		}
 	}
-	return append(errs, validateTolerations(s.Tolerations)...)
+	return errs
 }
 
 // validateTolerations checks what the API server would reject at apply
 // time: an unknown operator or effect, a value with Exists, a key missing
 // with Equal.
-func validateTolerations(tolerations []corev1.Toleration) []finding {
-	var errs []finding
+func validateTolerations(tolerations []corev1.Toleration, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	for i, t := range tolerations {
-		path := fmt.Sprintf("spec.tolerations[%d]", i)
+		idxPath := fldPath.Index(i)
 		switch t.Operator {
 		case corev1.TolerationOpExists:
 			if t.Value != "" {
-				errs = append(errs, findingAt(path+".value", "must be empty when operator is Exists"))
+				errs = append(errs, field.Invalid(idxPath.Child("value"), t.Value, "must be empty when operator is Exists"))
 			}
 		case "", corev1.TolerationOpEqual:
 			if t.Key == "" {
-				errs = append(errs, findingAt(path+".key", "is required unless operator is Exists"))
+				errs = append(errs, field.Required(idxPath.Child("key"), "unless operator is Exists"))
 			}
 		default:
-			errs = append(errs, findingAt(path+".operator", "%q is not Exists or Equal", t.Operator))
+			errs = append(errs, field.NotSupported(idxPath.Child("operator"), t.Operator,
+				[]corev1.TolerationOperator{corev1.TolerationOpExists, corev1.TolerationOpEqual}))
 		}
 		switch t.Effect {
 		case "", corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute:
 		default:
-			errs = append(errs, findingAt(path+".effect", "%q is not NoSchedule, PreferNoSchedule or NoExecute", t.Effect))
+			errs = append(errs, field.NotSupported(idxPath.Child("effect"), t.Effect,
+				[]corev1.TaintEffect{corev1.TaintEffectNoSchedule, corev1.TaintEffectPreferNoSchedule, corev1.TaintEffectNoExecute}))
 		}
 		if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
-			errs = append(errs, findingAt(path+".tolerationSeconds", "is only used with effect NoExecute"))
+			errs = append(errs, field.Forbidden(idxPath.Child("tolerationSeconds"), "only used with effect NoExecute"))
 		}
 		if t.Key != "" {
 			for _, msg := range validation.IsQualifiedName(t.Key) {
-				errs = append(errs, findingAt(path+".key", "%q: %s", t.Key, msg))
+				errs = append(errs, field.Invalid(idxPath.Child("key"), t.Key, msg))
 			}
 		}
 	}
 	return errs
 }
 
-func validatePDB(p *v1alpha1.MLPipeline) []finding {
-	b := p.Spec.PodDisruptionBudget
+func validatePDB(b *v1alpha1.PodDisruptionBudgetSpec, fldPath *field.Path) field.ErrorList {
 	if b == nil {
 		return nil
 	}
-	var errs []finding
+	var errs field.ErrorList
 	if b.MinAvailable != nil && b.MaxUnavailable != nil {
-		errs = append(errs, findingAt("spec.podDisruptionBudget.minAvailable", "set minAvailable or maxUnavailable, not both"))
+		errs = append(errs, field.Forbidden(fldPath.Child("minAvailable"), "set minAvailable or maxUnavailable, not both"))
 	}
-	errs = append(errs, intOrPercent("spec.podDisruptionBudget.minAvailable", b.MinAvailable)...)
-	errs = append(errs, intOrPercent("spec.podDisruptionBudget.maxUnavailable", b.MaxUnavailable)...)
+	errs = append(errs, intOrPercent(b.MinAvailable, fldPath.Child("minAvailable"))...)
+	errs = append(errs, intOrPercent(b.MaxUnavailable, fldPath.Child("maxUnavailable"))...)
 	return errs
 }
 
-func intOrPercent(path string, v *intstr.IntOrString) []finding {
+func intOrPercent(v *intstr.IntOrString, fldPath *field.Path) field.ErrorList {
 	if v == nil {
 		return nil
 	}
 	if v.Type == intstr.Int {
 		if v.IntVal < 0 {
-			return []finding{findingAt(path, "must be 0 or more, got %d", v.IntVal)}
+			return field.ErrorList{field.Invalid(fldPath, v.IntVal, "must be 0 or more")}
 		}
 		return nil
 	}
 	var pct int
 	if _, err := fmt.Sscanf(v.StrVal, "%d%%", &pct); err != nil || fmt.Sprintf("%d%%", pct) != v.StrVal || pct < 0 || pct > 100 {
-		return []finding{findingAt(path, "%q must be a whole number or a percentage from 0%% to 100%%", v.StrVal)}
+		return field.ErrorList{field.Invalid(fldPath, v.StrVal, "must be a whole number or a percentage from 0% to 100%")}
 	}
 	return nil
 }
 
-func reservedLabelConflicts(p *v1alpha1.MLPipeline, path string, labels map[string]string) []finding {
-	var errs []finding
+func reservedLabelConflicts(p *v1alpha1.MLPipeline, labels map[string]string, fldPath *field.Path) field.ErrorList {
+	var errs field.ErrorList
 	reserved := reservedLabels(p)
 	for _, key := range sortedKeys(labels) {
 		if want, ok := reserved[key]; ok && labels[key] != want {
-			errs = append(errs, findingAt(path+"."+key, "is set by the function to %q (the selector and ownership rely on it)", want))
+			errs = append(errs, field.Invalid(fldPath.Key(key), labels[key],
+				fmt.Sprintf("is set by the function to %q (the selector and ownership rely on it)", want)))
 		}
 	}
 	return errs
 }
 
-func dns1123Label(path, value string) []finding {
-	var errs []finding
+func dns1123Label(fldPath *field.Path, value string) field.ErrorList {
+	var errs field.ErrorList
 	for _, msg := range validation.IsDNS1123Label(value) {
-		errs = append(errs, findingAt(path, "%q is not a DNS-1123 label: %s", value, msg))
+		errs = append(errs, field.Invalid(fldPath, value, msg))
 	}
 	return errs
 }
 
-func portNumber(path string, port int32, required bool) []finding {
+func portNumber(port int32, required bool, fldPath *field.Path) field.ErrorList {
 	if port == 0 && !required {
 		return nil
 	}
 	if port < 1 || port > 65535 {
-		return []finding{findingAt(path, "must be 1 to 65535, got %d", port)}
+		return field.ErrorList{field.Invalid(fldPath, port, "must be 1 to 65535")}
 	}
 	return nil
-}
-
-func fromFieldErrors(list field.ErrorList) []finding {
-	out := make([]finding, 0, len(list))
-	for _, e := range list {
-		out = append(out, findingAt(e.Field, "%s", e.ErrorBody()))
-	}
-	return out
 }

@@ -4,11 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
@@ -87,7 +89,7 @@ func TestIntOrPercent(t *testing.T) {
 		{intstr.FromString("5.5%"), false},
 		{intstr.FromString("%"), false},
 	} {
-		if got := len(intOrPercent("x", &tc.v)) == 0; got != tc.valid {
+		if got := len(intOrPercent(&tc.v, field.NewPath("x"))) == 0; got != tc.valid {
 			t.Errorf("%v: valid=%v, want %v", tc.v.String(), got, tc.valid)
 		}
 	}
@@ -126,7 +128,7 @@ func TestValidateEdges(t *testing.T) {
 		}, ""},
 		{"request above limit by 1m", func(p *v1alpha1.MLPipeline) {
 			p.Spec.Resources.Limits = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("99m")}
-		}, "spec.resources.requests.cpu"},
+		}, "spec.resources.requests[cpu]"},
 		{"period 1800", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1800, 3600) }, ""},
 		{"period 1801", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1801, 0) }, "spec.autoscaling.behavior.scaleUp.policies[0].periodSeconds"},
 		{"window 3601", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1, 3601) }, "spec.autoscaling.behavior.scaleUp.stabilizationWindowSeconds"},
@@ -144,18 +146,56 @@ func TestValidateEdges(t *testing.T) {
 			p.Spec.PodLabels = map[string]string{SelectorLabel: "p"}
 		}, ""},
 		{"mount at /tmp frees the tmp name", func(p *v1alpha1.MLPipeline) {
-			p.Spec.Volumes = []corev1.Volume{{Name: "tmp"}}
+			p.Spec.Volumes = []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
 			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
+		}, ""},
+		{"an init container with a read-only root takes the tmp name too", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Volumes = []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
+			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
+			p.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "registry.example.com/i:1"}}
+		}, "spec.volumes[0].name"},
+		{"one unnamed port with a Service", func(p *v1alpha1.MLPipeline) { p.Spec.Ports = []corev1.ContainerPort{{ContainerPort: 80}} }, ""},
+		{"two unnamed ports without a Service", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Ports = []corev1.ContainerPort{{ContainerPort: 80}, {ContainerPort: 81}}
+			p.Spec.Service = &v1alpha1.ServiceSpec{Enabled: ptr.To(false)}
+		}, ""},
+		{"maxSurge 0, maxUnavailable 1", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Strategy = &appsv1.DeploymentStrategy{RollingUpdate: &appsv1.RollingUpdateDeployment{
+				MaxSurge: ptr.To(intstr.FromInt32(0)), MaxUnavailable: ptr.To(intstr.FromInt32(1))}}
+		}, ""},
+		{"maxSurge 0, maxUnavailable 0", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Strategy = &appsv1.DeploymentStrategy{RollingUpdate: &appsv1.RollingUpdateDeployment{
+				MaxSurge: ptr.To(intstr.FromInt32(0)), MaxUnavailable: ptr.To(intstr.FromInt32(0))}}
+		}, "spec.strategy.rollingUpdate.maxUnavailable"},
+		{"progress deadline one above minReadySeconds", func(p *v1alpha1.MLPipeline) {
+			p.Spec.MinReadySeconds, p.Spec.ProgressDeadlineSeconds = 60, ptr.To[int32](61)
+		}, ""},
+		{"progress deadline equal to minReadySeconds", func(p *v1alpha1.MLPipeline) {
+			p.Spec.MinReadySeconds, p.Spec.ProgressDeadlineSeconds = 60, ptr.To[int32](60)
+		}, "spec.progressDeadlineSeconds"},
+		{"grace period 0", func(p *v1alpha1.MLPipeline) { p.Spec.TerminationGracePeriodSeconds = ptr.To[int64](0) }, ""},
+		{"shared memory 1 byte", func(p *v1alpha1.MLPipeline) { p.Spec.SharedMemory = ptr.To(resource.MustParse("1")) }, ""},
+		{"own /dev/shm mount without sharedMemory", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Volumes = []corev1.Volume{{Name: "dshm", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}}}
+			p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "dshm", MountPath: "/dev/shm"}}
+		}, ""},
+		{"a sidecar may have probes", func(p *v1alpha1.MLPipeline) {
+			p.Spec.InitContainers = []corev1.Container{{Name: "side", Image: "registry.example.com/s:1",
+				RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways), ReadinessProbe: &corev1.Probe{}}}
+		}, ""},
+		{"a claim the pod declares", func(p *v1alpha1.MLPipeline) {
+			p.Spec.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu", ResourceClaimTemplateName: ptr.To("t")}}
+			p.Spec.Resources.Claims = []corev1.ResourceClaim{{Name: "gpu"}}
 		}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validPipeline()
 			tc.change(p)
-			errs := validate(p, resolve(p))
+			errs := validate(p, resolve(p), nil)
 			switch {
 			case tc.field == "" && len(errs) > 0:
 				t.Errorf("want valid, got %v", errs)
-			case tc.field != "" && (len(errs) != 1 || errs[0].path != tc.field):
+			case tc.field != "" && (len(errs) != 1 || errs[0].Field != tc.field):
 				t.Errorf("want one error at %s, got %v", tc.field, errs)
 			}
 		})
@@ -167,4 +207,45 @@ func behaviorWith(period, window int32) *autoscalingv2.HorizontalPodAutoscalerBe
 		StabilizationWindowSeconds: &window,
 		Policies:                   []autoscalingv2.HPAScalingPolicy{{Type: autoscalingv2.PodsScalingPolicy, Value: 1, PeriodSeconds: period}},
 	}}
+}
+
+func TestPathSet(t *testing.T) {
+	invalid := pathSet{field.NewPath("spec", "volumes").Index(1), field.NewPath("spec", "resources", "requests").Key("cpu")}
+	for _, tc := range []struct {
+		path         string
+		has, covered bool
+	}{
+		{"spec.volumes", true, false},
+		{"spec.volumes[1]", true, true},
+		{"spec.volumes[1].name", true, true},
+		{"spec.volumes[10]", false, false},
+		{"spec.volumeMounts", false, false},
+		{"spec", true, false},
+		{"spec.resources.requests", true, false},
+		{"spec.resources.requests[cpu]", true, true},
+		{"spec.resources.requests[cpus]", false, false},
+	} {
+		p := field.NewPath(tc.path) // a path with one segment prints as given
+		if got := invalid.has(p); got != tc.has {
+			t.Errorf("has(%s) = %v, want %v", tc.path, got, tc.has)
+		}
+		if got := invalid.covers(tc.path); got != tc.covered {
+			t.Errorf("covers(%s) = %v, want %v", tc.path, got, tc.covered)
+		}
+	}
+}
+
+// TestRulesThatReadAnInvalidFieldStaySilent: a value that could not be
+// decoded is reported once, not again by the rules that read it.
+func TestRulesThatReadAnInvalidFieldStaySilent(t *testing.T) {
+	p := validPipeline()
+	p.Spec.Resources.Requests = nil // as if requests.cpu had been "500x"
+	p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}
+	if errs := validate(p, resolve(p), nil); len(errs) != 2 {
+		t.Fatalf("without skip, want the request and the mount errors, got %v", errs)
+	}
+	skip := pathSet{field.NewPath("spec", "resources", "requests").Key("cpu"), field.NewPath("spec", "volumes").Index(0)}
+	if errs := validate(p, resolve(p), skip); len(errs) != 0 {
+		t.Errorf("with the fields skipped, want no errors, got %v", errs)
+	}
 }

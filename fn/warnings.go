@@ -2,31 +2,43 @@ package fn
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 )
 
 // warnings are findings only the user can fix; each names the field to set.
-func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
+func warnings(p *v1alpha1.MLPipeline, resolved settings) []finding {
 	s := p.Spec
+	spec := field.NewPath("spec")
 	var ws []finding
 	if ref, err := parseImageRef(s.Image); err == nil {
 		if floating, why := ref.floating(); floating {
-			ws = append(ws, findingAt("spec.image",
+			ws = append(ws, warningAt(spec.Child("image"),
 				"%q %s: the image can change under a running Deployment and rollbacks cannot restore it; pin a version tag or a digest", s.Image, why))
 		}
 	}
-	if set.autoscaling && set.minReplicas < 2 {
-		ws = append(ws, findingAt("spec.autoscaling.minReplicas",
-			"is %d: while load is low a single pod serves everything, and a node drain or crash leaves none; set 2 or more for workers that must stay up", set.minReplicas))
+	switch {
+	case resolved.autoscaling && resolved.minReplicas == 0 && len(s.Ports) > 0:
+		ws = append(ws, warningAt(spec.Child("autoscaling", "minReplicas"),
+			"is 0 although the container has ports: while the HPA holds the pipeline at zero, a Service routes requests to no pod and they fail; "+
+				"request-driven servers need a layer that buffers requests and drives the metric, queue consumers do not; set 1 or more to keep one pod serving"))
+	case resolved.autoscaling && resolved.minReplicas == 1:
+		ws = append(ws, warningAt(spec.Child("autoscaling", "minReplicas"),
+			"is %d: while load is low a single pod serves everything, and a node drain or crash leaves none; set 2 or more for workers that must stay up", resolved.minReplicas))
 	}
 	if len(s.Ports) > 0 && s.ReadinessProbe == nil {
-		ws = append(ws, findingAt("spec.readinessProbe",
+		ws = append(ws, warningAt(spec.Child("readinessProbe"),
 			"is not set although the container has ports: a Service would send requests to pods that have not loaded their model yet"))
 	}
-	if set.autoscaling && s.Replicas != nil {
-		ws = append(ws, findingAt("spec.replicas",
+	if resolved.autoscaling && s.Replicas != nil {
+		ws = append(ws, warningAt(spec.Child("replicas"),
 			"is ignored while autoscaling is enabled: the HPA owns the replica count, and a replicas field would reset it on every sync"))
+	}
+	if shm, limit := resolved.sharedMemory, s.Resources.Limits[corev1.ResourceMemory]; shm != nil && !limit.IsZero() && shm.Cmp(limit) > 0 {
+		ws = append(ws, warningAt(spec.Child("sharedMemory"),
+			"%s is more than the memory limit %s (%s): /dev/shm counts against it, so filling it gets the container OOM-killed; raise the limit or lower sharedMemory",
+			shm.String(), limit.String(), spec.Child("resources", "limits").Key(string(corev1.ResourceMemory))))
 	}
 	for _, r := range []struct {
 		name corev1.ResourceName
@@ -36,11 +48,15 @@ func warnings(p *v1alpha1.MLPipeline, set settings) []finding {
 		{corev1.ResourceEphemeralStorage, "without an ephemeral-storage request and limit, scratch files and logs can fill the node's disk and get pods evicted"},
 	} {
 		if _, ok := s.Resources.Requests[r.name]; !ok {
-			ws = append(ws, findingAt("spec.resources.requests."+string(r.name), "is not set: %s", r.why))
+			ws = append(ws, warningAt(spec.Child("resources", "requests").Key(string(r.name)), "is not set: %s", r.why))
 		}
 		if _, ok := s.Resources.Limits[r.name]; !ok {
-			ws = append(ws, findingAt("spec.resources.limits."+string(r.name), "is not set: %s", r.why))
+			ws = append(ws, warningAt(spec.Child("resources", "limits").Key(string(r.name)), "is not set: %s", r.why))
 		}
 	}
+	ws = append(ws, podSecurityWarnings(s, resolved, spec)...)
+	ws = append(ws, hostPortWarnings(s.Ports, spec.Child("ports"))...)
+	ws = append(ws, pdbWarnings(resolved, spec.Child("podDisruptionBudget"))...)
+	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, resolved, spec.Child("autoscaling"))...)
 	return ws
 }

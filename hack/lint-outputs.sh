@@ -15,7 +15,10 @@ KUBE_SCORE=${KUBE_SCORE:-bin/kube-score}
 # A pinned image, memory and ephemeral-storage requests and limits, 2+ min
 # replicas and the production defaults left on: nothing left to report.
 WELL_CONFIGURED=(well-configured autoscaling-off behavior custom-metrics function-config-also-item
-  gpu memory-target multiple-pipelines pdb-min-available rerun-own-output)
+  gpu gpu-own-toleration memory-target merge-keys multiple-pipelines namespace-set-after-render
+  pdb-min-available rerun-own-output gpu-preset metric-order
+  gpu-model-server dra-resource-claims home-set-by-user prune-service
+  service-annotations service-disabled service-load-balancer)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

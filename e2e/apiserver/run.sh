@@ -10,7 +10,17 @@
 # Negative controls in negative/ must fail with the message their
 # "# expect:" line names, showing that the check can fail; positive controls
 # in positive/ (hand-written twins of some negatives) must pass cleanly,
-# showing that the negative fails for the reason it names.
+# showing that the negative fails for the reason it names. The corpus in
+# corpus/ holds configs at the edges of what the server accepts: the function
+# must refuse each one or produce output the server accepts cleanly.
+#
+# kube-controller-manager runs only the Deployment and ReplicaSet
+# controllers, so every generated Deployment really creates its pods (Pod
+# Security "restricted" is enforced on them too). For every generated
+# Service the server must list exactly the Deployment's pods for the
+# Service's selector, and not a decoy pod that carries the pipeline's other
+# labels; the same comparison with a selector made of those other labels
+# must fail (a negative control, once).
 #
 # Usage: e2e/apiserver/run.sh   (normally via `make e2e-apiserver`, which runs
 #        `make build` first). Logs and rendered manifests: out/e2e-apiserver/.
@@ -46,12 +56,13 @@ need jq jq
 log "installing pinned kustomize (make bin/kustomize)"
 make -s -C "$root" bin/kustomize >&2
 
-log "getting kube-apiserver, kubectl and etcd (cached build; first time ~10 min)"
-bins="$("$root/hack/k8s-binaries/build.sh" kube-apiserver kubectl etcd)"
+log "getting kube-apiserver, kube-controller-manager, kubectl and etcd (cached build; first time ~14 min)"
+bins="$("$root/hack/k8s-binaries/build.sh" kube-apiserver kube-controller-manager kubectl etcd)"
 apiserver_bin="$(sed -n 's/^kube-apiserver=//p' <<<"$bins")"
+kcm_bin="$(sed -n 's/^kube-controller-manager=//p' <<<"$bins")"
 kubectl_bin="$(sed -n 's/^kubectl=//p' <<<"$bins")"
 etcd_bin="$(sed -n 's/^etcd=//p' <<<"$bins")"
-[[ -x "$apiserver_bin" && -x "$kubectl_bin" && -x "$etcd_bin" ]] || die "build.sh gave no binaries: $bins"
+[[ -x "$apiserver_bin" && -x "$kcm_bin" && -x "$kubectl_bin" && -x "$etcd_bin" ]] || die "build.sh gave no binaries: $bins"
 # The server's own kubectl release, not whatever kubectl the machine has:
 # kubectl is supported only within one minor version of the server.
 PATH="$(dirname "$kubectl_bin"):$PATH"
@@ -60,7 +71,7 @@ PATH="$(dirname "$kubectl_bin"):$PATH"
 rm -rf "$out"
 mkdir -p "$out"
 tmp="$(mktemp -d)"
-etcd_pid="" apiserver_pid=""
+etcd_pid="" apiserver_pid="" kcm_pid=""
 
 stop() { # stop PID NAME: TERM, wait up to 10 s, then KILL
   local pid=$1 name=$2
@@ -80,10 +91,11 @@ exec 3>&2
 cleanup() {
   local rc=$?
   exec 1>&3 2>&3
+  stop "$kcm_pid" kube-controller-manager
   stop "$apiserver_pid" kube-apiserver
   stop "$etcd_pid" etcd
   if ((rc != 0)); then
-    for f in "$out/kube-apiserver.log" "$out/etcd.log"; do
+    for f in "$out/kube-controller-manager.log" "$out/kube-apiserver.log" "$out/etcd.log"; do
       [[ -s "$f" ]] && { printf -- '--- last lines of %s\n' "$f" >&2; tail -n 25 "$f" >&2; }
     done
   fi
@@ -115,6 +127,7 @@ free_port() {
 free_port >"$tmp/p"; etcd_port="$(<"$tmp/p")"
 free_port >"$tmp/p"; peer_port="$(<"$tmp/p")"
 free_port >"$tmp/p"; api_port="$(<"$tmp/p")"
+free_port >"$tmp/p"; kcm_port="$(<"$tmp/p")"
 
 # wait_for DESCRIPTION PID SECONDS COMMAND...: poll until COMMAND succeeds;
 # fail fast if the server process died, fail after SECONDS.
@@ -196,6 +209,35 @@ skew=$(($(minor_of "$client_version") - $(minor_of "$server_version")))
 ((skew >= -1 && skew <= 1)) ||
   die "kubectl $client_version is outside the supported skew (one minor version) of kube-apiserver $server_version"
 
+# Only the controllers that turn a Deployment into pods. Its own port is
+# loopback-only; /healthz needs no authorization.
+log "starting kube-controller-manager (deployment, replicaset) on 127.0.0.1:$kcm_port"
+"$kcm_bin" --kubeconfig "$tmp/kubeconfig" \
+  --authentication-kubeconfig "$tmp/kubeconfig" --authorization-kubeconfig "$tmp/kubeconfig" \
+  --bind-address 127.0.0.1 --secure-port "$kcm_port" --cert-dir "$tmp/kcm-pki" \
+  --controllers deployment,replicaset --leader-elect=false \
+  >"$out/kube-controller-manager.log" 2>&1 &
+kcm_pid=$!
+wait_for kube-controller-manager "$kcm_pid" 60 curl -fsSk "https://127.0.0.1:$kcm_port/healthz"
+
+# What the cluster admin provides for the fixtures' pods: the RuntimeClass
+# and PriorityClass they name. Pod admission rejects a pod whose classes do
+# not exist.
+kc apply --server-side -f - >/dev/null <<EOF
+apiVersion: node.k8s.io/v1
+kind: RuntimeClass
+metadata:
+  name: nvidia
+handler: nvidia
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata:
+  name: ml-serving-high
+value: 100000
+description: model servers (e2e)
+EOF
+
 # ------------------------------------------------------------------ the check
 # new_namespace NAME: a namespace where Pod Security "restricted" is enforced
 # and warned about.
@@ -211,6 +253,9 @@ metadata:
     pod-security.kubernetes.io/warn: restricted
     pod-security.kubernetes.io/warn-version: latest
 EOF
+  # Pod admission looks up the pod's service account; no controller creates
+  # "default" here.
+  kc create serviceaccount default -n "$1" >/dev/null 2>&1 || true
 }
 
 # into_namespace NS SRC DEST: put every object of SRC into NS (kustomize's
@@ -288,6 +333,96 @@ check_manifests() {
     fail "$name" "$failure"
     return 1
   fi
+  check_services "$name" "$ns"
+}
+
+# pod_names NS SELECTOR: the pods the server lists for a label selector.
+pod_names() {
+  kc get pods -n "$1" -l "$2" -o json | jq -r '.items[].metadata.name' | sort
+}
+
+# deployment_pods NS DEPLOYMENT: the pods owned by the Deployment's
+# ReplicaSets, found by ownerReferences, not by labels.
+deployment_pods() {
+  local sets
+  sets="$(kc get replicasets -n "$1" -o json | jq -c --arg d "$2" \
+    '[.items[] | select(any(.metadata.ownerReferences[]?; .kind == "Deployment" and .name == $d)) | .metadata.name]')"
+  kc get pods -n "$1" -o json | jq -r --argjson sets "$sets" \
+    '.items[] | select(any(.metadata.ownerReferences[]?; .kind == "ReplicaSet" and (.name as $n | $sets | index($n)))) | .metadata.name' | sort
+}
+
+# check_services NAME NS: every generated Service selects exactly the pods
+# of the Deployment of the same name.
+negative_selector_done=false
+check_services() {
+  local name=$1 ns=$2 svc sel want got replicas deadline others
+  for svc in $(kc get services -n "$ns" -o json |
+    jq -r '.items[] | select(.metadata.annotations["mlpipeline.dev/generated-from"]) | .metadata.name'); do
+    sel="$(kc get service "$svc" -n "$ns" -o json | jq -r '.spec.selector // {} | to_entries | map("\(.key)=\(.value)") | join(",")')"
+    if [[ -z "$sel" ]]; then
+      fail "$name/service-$svc" "the Service has no selector"
+      continue
+    fi
+    if ! kc get deployment "$svc" -n "$ns" >/dev/null 2>&1; then
+      fail "$name/service-$svc" "no Deployment named like the Service"
+      continue
+    fi
+    # Without an HPA controller, an autoscaled Deployment runs 1 replica.
+    replicas="$(kc get deployment "$svc" -n "$ns" -o jsonpath='{.spec.replicas}')"
+    deadline=$((SECONDS + 60))
+    until want="$(deployment_pods "$ns" "$svc")" && [[ -n "$want" && $(wc -l <<<"$want") -eq $replicas ]]; do
+      if ((SECONDS >= deadline)); then
+        fail "$name/service-$svc" "the Deployment did not get its $replicas pod(s) within 60s: $(kc get events -n "$ns" -o json | jq -r '[.items[].message] | join("; ")' | tail -c 800)"
+        continue 2
+      fi
+      sleep 0.5
+    done
+    # A decoy: the pipeline's pod template, labelled as another pipeline's.
+    kc get deployment "$svc" -n "$ns" -o json | jq --arg n "decoy-$svc" --arg pipeline "$svc" '
+      {apiVersion: "v1", kind: "Pod",
+       metadata: {name: $n, labels: (.spec.template.metadata.labels + {"mlpipeline.dev/pipeline": ("not-" + $pipeline)})},
+       spec: .spec.template.spec}' >"$tmp/decoy.json"
+    if ! kc create -n "$ns" -f "$tmp/decoy.json" >/dev/null 2>"$tmp/decoy.err"; then
+      fail "$name/service-$svc" "could not create the decoy pod: $(<"$tmp/decoy.err")"
+      continue
+    fi
+    got="$(pod_names "$ns" "$sel")"
+    if [[ "$got" == "$want" ]]; then
+      pass "$name/service-$svc" "selector $sel lists exactly the Deployment's $replicas pod(s), not the decoy"
+    else
+      fail "$name/service-$svc" "selector $sel lists [$(tr '\n' ' ' <<<"$got")], the Deployment's pods are [$(tr '\n' ' ' <<<"$want")]"
+    fi
+    # Negative control: the pipeline's other labels match the decoy too, so
+    # a Service selecting on them must fail the same comparison.
+    if ! $negative_selector_done; then
+      negative_selector_done=true
+      others="$(kc get deployment "$svc" -n "$ns" -o json |
+        jq -r '.spec.template.metadata.labels | del(.["mlpipeline.dev/pipeline"]) | to_entries | map("\(.key)=\(.value)") | join(",")')"
+      if [[ "$(pod_names "$ns" "$others")" != "$want" ]]; then
+        pass "negative/service-selector" "a selector on $others also lists the decoy: the comparison can fail"
+      else
+        fail "negative/service-selector" "a selector on $others lists the same pods: the Service check cannot fail"
+      fi
+    fi
+  done
+}
+
+# check_refused NAME FILE EXPECT: FILE must be refused, or warned about, with
+# a message containing EXPECT.
+check_refused() {
+  local name=$1 file=$2 expect=$3 applied
+  case_no=$((case_no + 1))
+  ns="e2e-$case_no"
+  applied="$out/refused_${name//\//_}.yaml"
+  new_namespace "$ns"
+  into_namespace "$ns" "$file" "$applied"
+  if apply_clean "$ns" "$applied"; then
+    fail "$name" "was accepted cleanly; expected: $expect"
+  elif [[ "$failure" == *"$expect"* ]]; then
+    pass "$name" "as expected: $(grep -F -- "$expect" <<<"$failure" | head -n 1 | cut -c1-200)"
+  else
+    fail "$name" "failed, but not with '$expect': $failure"
+  fi
 }
 
 # --------------------------------------------------------------------- CRD
@@ -327,19 +462,39 @@ for file in "$here"/negative/*.yaml; do
   fi
   expect="$(sed -n 's/^# expect: //p' "$file")"
   [[ -n "$expect" ]] || die "$file has no '# expect: MESSAGE' line"
-  case_no=$((case_no + 1))
-  ns="e2e-$case_no"
-  new_namespace "$ns"
-  # Pod admission looks up the pod's service account; no controller-manager
-  # runs to create "default", so create it.
-  kc create serviceaccount default -n "$ns" >/dev/null
-  into_namespace "$ns" "$file" "$out/negative_$(basename "$file")"
-  if apply_clean "$ns" "$out/negative_$(basename "$file")"; then
-    fail "$name" "was accepted cleanly; expected: $expect"
-  elif [[ "$failure" == *"$expect"* ]]; then
-    pass "$name" "as expected: $(grep -F -- "$expect" <<<"$failure" | head -n 1)"
-  else
-    fail "$name" "failed, but not with '$expect': $failure"
+  check_refused "$name" "$file" "$expect"
+done
+
+# ------------------------------------------------------------ the corpus
+# corpus/*.yaml are MLPipelines with core/v1 and autoscaling/v2 values at the
+# edges of what the API server accepts. For each, the function either refuses
+# it (exit 1) or its output must apply cleanly: a case the function accepts
+# and the server rejects or warns about fails the test. '# expect:' says which
+# of the two is right, so that the function is not too strict either:
+# 'rejected' (the server refuses it too; see corpus/README.md), 'accepted',
+# or 'cross-check' (a mistake only the function can see, which it refuses).
+log "corpus: the function refuses it, or the server accepts its output"
+for file in "$here"/corpus/*.yaml; do
+  name="corpus/$(basename "$file" .yaml)"
+  expect="$(sed -n 's/^# expect: //p' "$file")"
+  [[ "$expect" == accepted || "$expect" == rejected || "$expect" == cross-check ]] ||
+    die "$file has no '# expect: accepted|rejected|cross-check' line"
+  rendered="$out/corpus_$(basename "$file")"
+  if ! "$fn" --warnings=false "$file" >"$rendered" 2>"$tmp/render.err"; then
+    if [[ "$expect" != accepted ]]; then
+      pass "$name" "refused by the function: $(head -n 1 "$tmp/render.err" | sed 's/^error: [^:]*: //')"
+    else
+      fail "$name" "the function refuses what the server accepts: $(<"$tmp/render.err")"
+    fi
+    continue
+  fi
+  if ! check_manifests "$name" "$rendered"; then
+    # check_manifests has already recorded the failure: accepted by the
+    # function, rejected (or warned about) by the server.
+    continue
+  fi
+  if [[ "$expect" != accepted ]]; then
+    fail "$name/expectation" "accepted by the function and by the server; the case says the function refuses it ($expect)"
   fi
 done
 
@@ -356,6 +511,13 @@ for dir in "${fixtures[@]}"; do
   inputs=("$dir"input*.yaml)
   if ! "$fn" "$dir/config.yaml" "${inputs[@]}" >"$out/$(basename "$dir").rendered.yaml" 2>"$tmp/render.err"; then
     fail "$name" "render failed: $(<"$tmp/render.err")"
+    continue
+  fi
+  # A fixture that shows a warning about Pod Security has the message the
+  # server answers with in apiserver-expect.txt: its output must be refused
+  # or warned about with it, which shows the warning is true.
+  if [[ -f "$dir/apiserver-expect.txt" ]]; then
+    check_refused "$name" "$out/$(basename "$dir").rendered.yaml" "$(<"$dir/apiserver-expect.txt")"
     continue
   fi
   check_manifests "$name" "$out/$(basename "$dir").rendered.yaml" || continue

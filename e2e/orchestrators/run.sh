@@ -71,32 +71,9 @@ trap 'echo "e2e: unexpected failure at line $LINENO: $BASH_COMMAND" >&2' ERR
 log() { printf '\n=== %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- results --
-pass() { summary+=("PASS  $1"); }
-fail() { summary+=("FAIL  $1"); failures=$((failures + 1)); echo "FAIL: $1" >&2; }
-
-# check NAME GOLDEN ACTUAL: compare a file (or a directory tree) with its
-# golden, or rewrite the golden in update mode.
-declare -A updated=()
-check() {
-  local name=$1 want=$2 got=$3
-  # Several cases share a golden (same objects whichever way they're made):
-  # in update mode the first writes it and the others are compared with it.
-  if [[ $UPDATE == 1 && -z ${updated[$want]:-} ]]; then
-    updated[$want]=1
-    rm -rf "$want"
-    mkdir -p "$(dirname "$want")"
-    cp -r "$got" "$want"
-    summary+=("UPDATED  $name -> ${want#"$repo"/}")
-    return 0
-  fi
-  if diff -ruN "$want" "$got" >"$work/diff" 2>&1; then
-    pass "$name"
-  else
-    echo "--- $name: differs from ${want#"$repo"/} (want) vs output (got):" >&2
-    cat "$work/diff" >&2
-    fail "$name"
-  fi
-}
+# pass, fail, check: e2e/lib/results.sh.
+# shellcheck source=../lib/results.sh
+source "$repo/e2e/lib/results.sh"
 
 # run LOGFILE CMD...: run a tool with a timeout; stdout+stderr to LOGFILE,
 # shown when it fails.
@@ -197,8 +174,17 @@ else
   fail "image: runs as non-root user by default (USER is '$img_user')"
 fi
 
-# Helper that reads commands out of plugin.yaml / argocd-cm.yaml.
+# Helper that reads commands out of plugin.yaml / argocd-cm.yaml, and the
+# one that compares the selectors of two rendered overlays.
 go build -o "$work/yamlget" ./e2e/orchestrators/yamlget
+go build -o "$work/selectors" ./e2e/orchestrators/selectors
+# A real namespace-setting function for kpt pipelines: set-namespace from
+# the kpt-functions-catalog, pinned in its own module (setnamespace/).
+t=$SECONDS
+mkdir -p "$work/fnbin"
+go build -C "$here/setnamespace" -o "$work/fnbin/set-namespace" \
+  github.com/GoogleContainerTools/kpt-functions-catalog/functions/go/set-namespace
+echo "set-namespace built in $((SECONDS - t))s" >&2
 
 # --------------------------------------------------- 1. kustomize build --
 log "1. kustomize build"
@@ -302,6 +288,22 @@ kpt_render_cases() {
       fail "$name: invalid MLPipeline fails with field paths"
     fi
   fi
+
+  # e) An error about the YAML itself gives no line number: kpt sends a
+  #    ResourceList whose lines are not the user's file's.
+  git -C "$pkg" checkout -q HEAD -- .
+  cp "$repo/testdata/error/merge-key-not-a-map/config.yaml" "$pkg/mlpipeline.yaml"
+  name="kpt fn render ($variant): YAML errors without ResourceList line numbers"
+  if timeout --kill-after=10 "$STEP_TIMEOUT" "${kpt[@]}" >"$root/yaml-error.log" 2>&1; then
+    cat "$root/yaml-error.log" >&2
+    fail "$name"
+  elif grep -F '[error]' "$root/yaml-error.log" | grep -qF 'a merge key (<<) takes a map' &&
+       ! grep -F '[error]' "$root/yaml-error.log" | grep -qE 'line [0-9]'; then
+    pass "$name"
+  else
+    cat "$root/yaml-error.log" >&2
+    fail "$name"
+  fi
 }
 log "2. kpt fn render (image, KPT_FN_RUNTIME=$ENGINE)"
 kpt_render_cases image
@@ -335,12 +337,28 @@ log "3. kpt fn eval"
 kpt_eval "kpt fn eval --image $IMAGE --fn-config" --image "$IMAGE"
 kpt_eval "kpt fn eval --exec bin/mlpipeline-fn --fn-config" --exec "$FN"
 
+# Without --fn-config, kpt sends an empty ConfigMap named function-input as
+# the functionConfig; the MLPipelines among the package's items drive the
+# function, and the files come out as kpt fn render writes them.
+eval_pkg=$(mktemp -d "$work/eval-items.XXXXXX")
+cp -r kpt-example/exec/. "$eval_pkg"
+if run "$eval_pkg.log" kpt fn eval "$eval_pkg" --exec "$FN"; then
+  check_pkg "kpt fn eval --exec bin/mlpipeline-fn (no --fn-config): the package's MLPipeline" \
+    "$golden/kpt-render" "$repo/kpt-example/exec" "$eval_pkg"
+else
+  fail "kpt fn eval --exec bin/mlpipeline-fn (no --fn-config): the package's MLPipeline"
+fi
+
 # -------------------------------------------------------------- 4. Argo CD --
 # Run what Argo CD runs, inside the sidecar image: uid 999, read-only root
 # file system (so no writable HOME), no network, the app's directory as the
 # working directory under the CMP server's work dir, and the environment the
 # repo-server sends (ARGOCD_APP_*, KUBE_*, and the app's plugin env as
 # ARGOCD_ENV_*). The commands come from plugin.yaml / argocd-cm.yaml.
+# Argo CD's real servers run the plugin in e2e/argocd (`make e2e-argocd`),
+# with the host's binaries; this case is kept because it is the one test of
+# the sidecar image itself (Dockerfile.sidecar: no shell, read-only root,
+# no network), and costs seconds.
 log "4. Argo CD"
 cmpdir=$work/cmp
 mkdir -p "$cmpdir/repo/argocd-example"
@@ -365,7 +383,7 @@ argocd_run() { # LOGFILE OUTFILE CMD...
 # Way 1: the CMP sidecar runs init, then generate.
 mapfile -d '' init_cmd < <("$work/yamlget" argocd-example/plugin.yaml spec/init/command spec/init/args)
 mapfile -d '' gen_cmd < <("$work/yamlget" argocd-example/plugin.yaml spec/generate/command spec/generate/args)
-name="Argo CD CMP sidecar (plugin.yaml init + generate, uid 999)"
+name="Argo CD sidecar image runs plugin.yaml init + generate (uid 999, read-only root)"
 if ((${#gen_cmd[@]} == 0)); then
   echo "plugin.yaml has no spec.generate.command" >&2
   fail "$name"
@@ -391,6 +409,92 @@ elif argocd_run "$cmpdir/buildopts.log" "$cmpdir/buildopts.yaml" kustomize build
   check "$name" "$golden/kustomize.yaml" "$cmpdir/buildopts.yaml"
 else
   cat "$cmpdir/buildopts.log" >&2
+  fail "$name"
+fi
+
+# ------------------------------- 5. kpt fn render, then set-namespace --
+# A Kptfile runs mlpipeline-fn and then set-namespace, which moves the
+# MLPipeline and everything it generated from staging to prod on every
+# render. The objects must stay the MLPipeline's: three renders, and the
+# second and third change nothing.
+log "5. kpt fn render: mlpipeline-fn, then set-namespace (exec)"
+setns_case() {
+  local root=$work/kpt-set-namespace name="kpt fn render + set-namespace"
+  local pkg=$root/pkg
+  local -a kpt=(env "PATH=$repo/bin:$work/fnbin:$PATH" kpt fn render --allow-exec "$pkg")
+  local -a commit=(git -C "$pkg" -c user.name=e2e -c user.email=e2e@localhost commit -q --allow-empty)
+  mkdir -p "$root"
+  cp -r "$here/testdata/set-namespace" "$pkg"
+  git -C "$pkg" init -q
+  git -C "$pkg" add -A
+  "${commit[@]}" -m source
+  if run "$root/render1.log" "${kpt[@]}"; then
+    check "$name: first render, everything in prod" "$golden/kpt-set-namespace" "$(tree "$pkg")"
+  else
+    fail "$name: first render, everything in prod"
+  fi
+  git -C "$pkg" add -A
+  "${commit[@]}" -m rendered
+  local i
+  for i in 2 3; do
+    if run "$root/render$i.log" "${kpt[@]}" &&
+       git -C "$pkg" add -A && git -C "$pkg" diff --cached --exit-code >&2; then
+      pass "$name: render $i changes nothing"
+    else
+      fail "$name: render $i changes nothing"
+    fi
+  done
+}
+setns_case
+
+# ----------------------- 6. kustomize overlays of one MLPipeline, one ns --
+# A stable and a canary overlay of one MLPipeline in one namespace. The
+# README's ways (kustomize labels with includeSelectors: true on every
+# overlay, or an MLPipeline name of its own per overlay) must give selectors
+# that never pick the other overlay's pods; the naive namePrefix overlay,
+# and a label on the canary alone, must be caught overlapping (negative
+# controls: the check can fail).
+log "6. kustomize overlays in one namespace"
+overlays=$here/testdata/overlays
+for variant in labels distinct-names prefix-only canary-label-only; do
+  name="kustomize overlays ($variant): selectors"
+  want=disjoint
+  [[ $variant == prefix-only || $variant == canary-label-only ]] && want=overlap
+  built=1
+  for track in stable canary; do
+    run "$work/overlay-$variant-$track.log" "$KUSTOMIZE" build --enable-alpha-plugins --enable-exec \
+      -o "$work/overlay-$variant-$track.yaml" "$overlays/$variant/$track" || built=0
+  done
+  if ((built == 0)); then
+    fail "$name"
+    continue
+  fi
+  rc=0
+  "$work/selectors" "$work/overlay-$variant-stable.yaml" "$work/overlay-$variant-canary.yaml" \
+    >"$work/overlay-$variant.txt" 2>&1 || rc=$?
+  cat "$work/overlay-$variant.txt" >&2
+  if { [[ $want == disjoint && $rc == 0 ]]; } ||
+     { [[ $want == overlap && $rc == 1 ]] && grep -q '^overlap: ' "$work/overlay-$variant.txt"; }; then
+    pass "$name $want"
+  else
+    fail "$name $want (selectors exit $rc)"
+  fi
+done
+
+# ------------------- 7. kustomize namespace: over a rendered base, rerun --
+# kustomize moves a rendered base (an MLPipeline and what the function made
+# of it) to prod, then runs the function over it again as a transformer:
+# the moved objects must still be the MLPipeline's (no conflict), updated in
+# place (one of each), all in prod.
+log "7. kustomize namespace: over a rendered base, function rerun"
+name="kustomize namespace: + the function as a transformer over its own output"
+kns=$work/kustomize-namespace
+cp -r "$here/testdata/kustomize-namespace" "$kns"
+sed -i "s#MLPIPELINE_FN#$FN#" "$kns/prod/mlpipeline-fn.yaml"
+if "$FN" --warnings=false "$kns/base/mlpipeline.yaml" >"$kns/base/generated.yaml" &&
+   run "$kns/build.log" "$KUSTOMIZE" build --enable-alpha-plugins --enable-exec -o "$kns/prod.yaml" "$kns/prod"; then
+  check "$name" "$golden/kustomize-namespace.yaml" "$kns/prod.yaml"
+else
   fail "$name"
 fi
 

@@ -1,15 +1,18 @@
 package v1alpha1
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // MLPipeline describes one ML pipeline or model-serving worker. The function
-// turns it into a Deployment, an autoscaling/v2 HorizontalPodAutoscaler and a
-// policy/v1 PodDisruptionBudget.
+// turns it into a Deployment, an autoscaling/v2 HorizontalPodAutoscaler, a
+// policy/v1 PodDisruptionBudget and, when the container has ports, a v1
+// Service.
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:resource:shortName=mlp
@@ -33,14 +36,40 @@ type MLPipelineSpec struct {
 	Command []string `json:"command,omitempty"`
 	// +optional
 	Args []string `json:"args,omitempty"`
+	// Env of the container. Unless it sets HOME, HOME=/tmp comes first while
+	// the root filesystem is read-only, so caches under $HOME are writable.
 	// +optional
 	Env []corev1.EnvVar `json:"env,omitempty"`
+	// EnvFrom fills the environment from ConfigMaps and Secrets; spec.env
+	// (and the HOME default) take precedence over it.
+	// +optional
+	EnvFrom []corev1.EnvFromSource `json:"envFrom,omitempty"`
+	// +optional
+	ImagePullPolicy corev1.PullPolicy `json:"imagePullPolicy,omitempty"`
+	// +optional
+	WorkingDir string `json:"workingDir,omitempty"`
+	// Lifecycle hooks of the container, such as a preStop that drains work.
+	// +optional
+	Lifecycle *corev1.Lifecycle `json:"lifecycle,omitempty"`
+	// Ports of the container; with any, a Service is generated (see service).
 	// +optional
 	Ports []corev1.ContainerPort `json:"ports,omitempty"`
+	// Service configures the v1 Service generated for the ports.
+	// +optional
+	Service *ServiceSpec `json:"service,omitempty"`
 	// Resources of the container. Requests are required for the utilization
-	// targets that use them.
+	// targets that use them; claims name entries of resourceClaims.
 	// +optional
 	Resources corev1.ResourceRequirements `json:"resources,omitempty"`
+	// ResourceClaims of the pod (Dynamic Resource Allocation), for example a
+	// GPU from a ResourceClaimTemplate.
+	// +optional
+	ResourceClaims []corev1.PodResourceClaim `json:"resourceClaims,omitempty"`
+	// SharedMemory is the size of a memory-backed emptyDir mounted at
+	// /dev/shm, for PyTorch DataLoader workers and NCCL; it counts against
+	// the memory limit.
+	// +optional
+	SharedMemory *resource.Quantity `json:"sharedMemory,omitempty"`
 	// GPU adds an extended-resource limit and the matching toleration.
 	// +optional
 	GPU *GPUSpec `json:"gpu,omitempty"`
@@ -66,6 +95,21 @@ type MLPipelineSpec struct {
 	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
 	// +optional
 	ImagePullSecrets []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	// InitContainers run before the container; one with restartPolicy Always
+	// is a native sidecar. Each without a securityContext gets the hardened
+	// container defaults.
+	// +optional
+	InitContainers []corev1.Container `json:"initContainers,omitempty"`
+	// +optional
+	PriorityClassName string `json:"priorityClassName,omitempty"`
+	// RuntimeClassName selects a container runtime, such as nvidia.
+	// +optional
+	RuntimeClassName *string `json:"runtimeClassName,omitempty"`
+	// TerminationGracePeriodSeconds is the pod's time to stop after SIGTERM
+	// (and its preStop hook); the API server's default is 30.
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	TerminationGracePeriodSeconds *int64 `json:"terminationGracePeriodSeconds,omitempty"`
 
 	// +optional
 	ReadinessProbe *corev1.Probe `json:"readinessProbe,omitempty"`
@@ -85,6 +129,11 @@ type MLPipelineSpec struct {
 	PodLabels map[string]string `json:"podLabels,omitempty"`
 	// +optional
 	PodAnnotations map[string]string `json:"podAnnotations,omitempty"`
+	// Annotations are added to every generated object (Deployment, HPA, PDB,
+	// Service), not to the pods; the MLPipeline's own metadata.annotations
+	// are never copied.
+	// +optional
+	Annotations map[string]string `json:"annotations,omitempty"`
 
 	// PodSecurityContext replaces the hardened pod defaults when given.
 	// +optional
@@ -97,10 +146,39 @@ type MLPipelineSpec struct {
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	Replicas *int32 `json:"replicas,omitempty"`
+	// Strategy of the Deployment's rollouts, for example maxSurge 0 on a
+	// scarce GPU pool.
+	// +optional
+	Strategy *appsv1.DeploymentStrategy `json:"strategy,omitempty"`
+	// ProgressDeadlineSeconds of the Deployment; the API server's default
+	// is 600, which a slow model load can exceed.
+	// +kubebuilder:validation:Minimum=1
+	// +optional
+	ProgressDeadlineSeconds *int32 `json:"progressDeadlineSeconds,omitempty"`
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
+	// +kubebuilder:validation:Minimum=0
+	// +optional
+	RevisionHistoryLimit *int32 `json:"revisionHistoryLimit,omitempty"`
 	// +optional
 	Autoscaling *AutoscalingSpec `json:"autoscaling,omitempty"`
 	// +optional
 	PodDisruptionBudget *PodDisruptionBudgetSpec `json:"podDisruptionBudget,omitempty"`
+}
+
+// ServiceSpec configures the v1 Service in front of the container's ports.
+type ServiceSpec struct {
+	// Enabled defaults to true when spec.ports is not empty.
+	// +optional
+	Enabled *bool `json:"enabled,omitempty"`
+	// Type defaults to ClusterIP.
+	// +kubebuilder:validation:Enum=ClusterIP;NodePort;LoadBalancer
+	// +optional
+	Type corev1.ServiceType `json:"type,omitempty"`
+	// Annotations of the Service only, on top of spec.annotations.
+	// +optional
+	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
 // GPUSpec requests GPUs (or any extended resource) for the container.
@@ -126,8 +204,10 @@ type AutoscalingSpec struct {
 	// Enabled defaults to true.
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
-	// MinReplicas defaults to 1.
-	// +kubebuilder:validation:Minimum=1
+	// MinReplicas defaults to 1. It may be 0 (scale to zero, Kubernetes
+	// v1.37 and later) when the HPA has an Object or External metric, such
+	// as queue.
+	// +kubebuilder:validation:Minimum=0
 	// +optional
 	MinReplicas *int32 `json:"minReplicas,omitempty"`
 	// MaxReplicas is required when autoscaling is enabled.
@@ -141,11 +221,44 @@ type AutoscalingSpec struct {
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	TargetMemoryUtilizationPercentage *int32 `json:"targetMemoryUtilizationPercentage,omitempty"`
-	// Metrics are appended after the cpu and memory targets.
+	// GPU scales on the GPU utilisation of the pods, a Pods metric.
+	// +optional
+	GPU *GPUMetricSpec `json:"gpu,omitempty"`
+	// Queue scales on the backlog of a queue, an External metric.
+	// +optional
+	Queue *QueueMetricSpec `json:"queue,omitempty"`
+	// Metrics are appended after the cpu, memory, gpu and queue targets.
 	// +optional
 	Metrics []autoscalingv2.MetricSpec `json:"metrics,omitempty"`
 	// +optional
 	Behavior *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
+}
+
+// GPUMetricSpec scales on per-pod GPU utilisation as a metrics adapter serves
+// it under custom.metrics.k8s.io, for example prometheus-adapter over the
+// NVIDIA DCGM exporter. It needs spec.gpu.count.
+type GPUMetricSpec struct {
+	// TargetUtilizationPercentage is the average GPU utilisation per pod to
+	// keep, 1 to 100.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=100
+	TargetUtilizationPercentage int32 `json:"targetUtilizationPercentage"`
+	// MetricName defaults to DCGM_FI_DEV_GPU_UTIL, the DCGM exporter's gauge.
+	// +optional
+	MetricName string `json:"metricName,omitempty"`
+}
+
+// QueueMetricSpec scales on a queue's backlog as a metrics adapter serves it
+// under external.metrics.k8s.io: replicas = ceil(backlog / targetPerReplica).
+type QueueMetricSpec struct {
+	// MetricName is the external metric that gives the backlog.
+	// +kubebuilder:validation:MinLength=1
+	MetricName string `json:"metricName"`
+	// Selector picks the queue among the metric's series.
+	// +optional
+	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+	// TargetPerReplica is the backlog one worker is meant to carry.
+	TargetPerReplica *resource.Quantity `json:"targetPerReplica"`
 }
 
 // PodDisruptionBudgetSpec configures the PodDisruptionBudget.

@@ -1,0 +1,31 @@
+# Results and goldens for the e2e harnesses (sourced by e2e/orchestrators/
+# run.sh and e2e/argocd/run.sh). The caller sets: repo (the repo's root),
+# work (a scratch dir), UPDATE (1: rewrite goldens), and the arrays
+# summary=() and failures=0.
+
+pass() { summary+=("PASS  $1"); }
+fail() { summary+=("FAIL  $1"); failures=$((failures + 1)); echo "FAIL: $1" >&2; }
+
+# check NAME GOLDEN ACTUAL: compare a file (or a directory tree) with its
+# golden, or rewrite the golden in update mode.
+declare -A updated=()
+check() {
+  local name=$1 want=$2 got=$3
+  # Several cases share a golden (same objects whichever way they're made):
+  # in update mode the first writes it and the others are compared with it.
+  if [[ $UPDATE == 1 && -z ${updated[$want]:-} ]]; then
+    updated[$want]=1
+    rm -rf "$want"
+    mkdir -p "$(dirname "$want")"
+    cp -r "$got" "$want"
+    summary+=("UPDATED  $name -> ${want#"$repo"/}")
+    return 0
+  fi
+  if diff -ruN "$want" "$got" >"$work/diff" 2>&1; then
+    pass "$name"
+  else
+    echo "--- $name: differs from ${want#"$repo"/} (want) vs output (got):" >&2
+    cat "$work/diff" >&2
+    fail "$name"
+  fi
+}
