@@ -20,7 +20,7 @@ func isEmpty(node *yaml.RNode) bool {
 }
 
 // jsonValueToNode reads one JSON value from dec as a YAML node, keeping the
-// order of object keys.
+// order of object keys and leaving out keys whose value is null.
 func jsonValueToNode(dec *json.Decoder) (*yaml.Node, error) {
 	tok, err := dec.Token()
 	if err != nil {
@@ -43,6 +43,12 @@ func jsonValueToNode(dec *json.Decoder) (*yaml.Node, error) {
 				value, err := jsonValueToNode(dec)
 				if err != nil {
 					return nil, err
+				}
+				// A typed field without omitempty (GRPCAction.service) encodes
+				// unset as null; the server defaults it, and a null would only
+				// differ from the live object in every diff.
+				if value.ShortTag() == yaml.NodeTagNull {
+					continue
 				}
 				n.Content = append(n.Content, stringNode(k), value)
 			}

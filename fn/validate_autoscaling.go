@@ -58,7 +58,7 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved settings, fldPath *fie
 	maxPath := fldPath.Child("maxReplicas")
 	switch {
 	case resolved.maxReplicas == 0:
-		errs = append(errs, field.Required(maxPath, "when autoscaling is enabled"))
+		errs = append(errs, field.Required(maxPath, "when autoscaling is enabled (it is unless spec.autoscaling.enabled is false), 1 or more"))
 	case resolved.maxReplicas < resolved.minReplicas:
 		errs = append(errs, field.Invalid(maxPath, resolved.maxReplicas, fmt.Sprintf("must be greater than or equal to minReplicas %d", resolved.minReplicas)))
 	}

@@ -26,6 +26,7 @@ func validatePassThrough(s v1alpha1.MLPipelineSpec, resolved settings, spec *fie
 	for i, e := range s.Env {
 		errs = append(errs, validateEnvVar(e, spec.Child("env").Index(i))...)
 	}
+	errs = append(errs, rootUnderNonRoot(resolved.main.securityContext, resolved.podSecurityContext, spec)...)
 	for i, port := range s.Ports {
 		if port.Protocol != "" && !supportedProtocols.Has(port.Protocol) {
 			errs = append(errs, field.NotSupported(spec.Child("ports").Index(i).Child("protocol"), port.Protocol, sets.List(supportedProtocols)))
@@ -306,4 +307,28 @@ func validateSpreadConstraints(constraints []corev1.TopologySpreadConstraint, fl
 		}
 	}
 	return errs
+}
+
+// rootUnderNonRoot is a cross-check the API server does not make: a
+// container that runs as uid 0 while runAsNonRoot is true (the function's
+// default for the pod) is refused by the kubelet at start, for ever
+// ("container's runAsUser breaks non-root policy").
+func rootUnderNonRoot(c *corev1.SecurityContext, pod *corev1.PodSecurityContext, spec *field.Path) field.ErrorList {
+	if pod == nil {
+		pod = &corev1.PodSecurityContext{}
+	}
+	nonRoot := c.RunAsNonRoot
+	if nonRoot == nil {
+		nonRoot = pod.RunAsNonRoot
+	}
+	userPath, user := spec.Child("securityContext", "runAsUser"), c.RunAsUser
+	if user == nil {
+		userPath, user = spec.Child("podSecurityContext", "runAsUser"), pod.RunAsUser
+	}
+	if nonRoot == nil || !*nonRoot || user == nil || *user != 0 {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(userPath, *user,
+		"runs as root while runAsNonRoot is true (the default unless spec.podSecurityContext is given): the kubelet would never start the container; "+
+			"set spec.podSecurityContext without runAsNonRoot, or run as a non-zero user")}
 }

@@ -41,18 +41,30 @@ func warnings(p *v1alpha1.MLPipeline, resolved settings) []finding {
 			shm.String(), limit.String(), spec.Child("resources", "limits").Key(string(corev1.ResourceMemory))))
 	}
 	for _, r := range []struct {
-		name corev1.ResourceName
-		why  string
+		name                       corev1.ResourceName
+		withoutRequest, withoutLim string
 	}{
-		{corev1.ResourceMemory, "without a memory request the scheduler overcommits nodes, and without a limit one pod can take the node's memory from its neighbours"},
-		{corev1.ResourceEphemeralStorage, "without an ephemeral-storage request and limit, scratch files and logs can fill the node's disk and get pods evicted"},
+		{corev1.ResourceMemory,
+			"without a memory request (or a limit, which it defaults to) the scheduler overcommits nodes",
+			"without a memory limit one pod can take the node's memory from its neighbours"},
+		{corev1.ResourceEphemeralStorage,
+			"without an ephemeral-storage request (or a limit, which it defaults to) the scheduler does not count scratch files and logs",
+			"without an ephemeral-storage limit, scratch files and logs can fill the node's disk and get pods evicted"},
 	} {
-		if _, ok := s.Resources.Requests[r.name]; !ok {
-			ws = append(ws, warningAt(spec.Child("resources", "requests").Key(string(r.name)), "is not set: %s", r.why))
+		_, request := s.Resources.Requests[r.name]
+		_, limit := s.Resources.Limits[r.name]
+		// The API server defaults a missing request to the limit.
+		if !request && !limit {
+			ws = append(ws, warningAt(spec.Child("resources", "requests").Key(string(r.name)), "is not set: %s", r.withoutRequest))
 		}
-		if _, ok := s.Resources.Limits[r.name]; !ok {
-			ws = append(ws, warningAt(spec.Child("resources", "limits").Key(string(r.name)), "is not set: %s", r.why))
+		if !limit {
+			ws = append(ws, warningAt(spec.Child("resources", "limits").Key(string(r.name)), "is not set: %s", r.withoutLim))
 		}
+	}
+	if a := s.Autoscaling; a != nil && a.GPU != nil && a.GPU.MetricName == "" && resolved.gpuResource != DefaultGPUResourceName {
+		ws = append(ws, warningAt(spec.Child("autoscaling", "gpu", "metricName"),
+			"is not set, so the HPA reads %s, the NVIDIA DCGM exporter's metric, while the pipeline requests %s; name the metric your GPUs' exporter serves",
+			DefaultGPUMetricName, resolved.gpuResource))
 	}
 	ws = append(ws, podSecurityWarnings(s, resolved, spec)...)
 	ws = append(ws, hostPortWarnings(s.Ports, spec.Child("ports"))...)

@@ -125,13 +125,15 @@ func pdbWarnings(resolved settings, fldPath *field.Path) []finding {
 	if v == nil {
 		return nil
 	}
-	fewest := resolved.replicas
+	// The fewest pods that run while the pipeline runs at all: scaled to
+	// zero there is nothing to evict, but at one pod a budget of one blocks.
+	fewest := max(resolved.replicas, 1)
 	if resolved.autoscaling {
-		fewest = resolved.minReplicas
+		fewest = max(resolved.minReplicas, 1)
 	}
-	if v.Type == intstr.String && v.StrVal == "100%" || v.Type == intstr.Int && v.IntVal >= fewest && fewest > 0 {
+	if v.Type == intstr.String && v.StrVal == "100%" || v.Type == intstr.Int && v.IntVal >= fewest {
 		return []finding{warningAt(fldPath.Child("minAvailable"),
-			"is %s while the pipeline may run %d pods: no pod may be evicted then, so node drains wait for ever; keep it below the replica count",
+			"is %s while the pipeline may run %d pod(s): no pod may be evicted then, so node drains wait for ever; keep it below the replica count",
 			v.String(), fewest)}
 	}
 	return nil

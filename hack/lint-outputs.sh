@@ -4,7 +4,7 @@
 # testdata/success/<case>/kube-score.txt. Well-configured fixtures (listed
 # below) must have no findings at all. UPDATE=1 rewrites the goldens.
 #
-# Two checks are off, on purpose (see README, "kube-score"):
+# Two checks are off, on purpose (see docs/testing.md, "kube-score"):
 #   pod-networkpolicy          which traffic to allow is the application's business;
 #   container-image-pull-policy kube-score wants Always, which breaks air-gapped clusters.
 set -euo pipefail
