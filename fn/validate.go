@@ -102,9 +102,7 @@ func validatePorts(ports []corev1.ContainerPort, fldPath *field.Path) field.Erro
 		if port.Name == "" {
 			continue
 		}
-		for _, msg := range validation.IsValidPortName(port.Name) {
-			errs = append(errs, field.Invalid(idxPath.Child("name"), port.Name, msg))
-		}
+		errs = append(errs, invalidFor(idxPath.Child("name"), port.Name, validation.IsValidPortName(port.Name))...)
 		if seenName[port.Name] {
 			errs = append(errs, field.Duplicate(idxPath.Child("name"), port.Name))
 		}
@@ -166,9 +164,7 @@ func validatePod(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.Path,
 	errs = append(errs, reservedLabelConflicts(p, s.PodLabels, fldPath.Child("podLabels"))...)
 	errs = append(errs, inOrder(apivalidation.ValidateAnnotations(s.PodAnnotations, fldPath.Child("podAnnotations")))...)
 	if s.ServiceAccountName != "" {
-		for _, msg := range validation.IsDNS1123Subdomain(s.ServiceAccountName) {
-			errs = append(errs, field.Invalid(fldPath.Child("serviceAccountName"), s.ServiceAccountName, msg))
-		}
+		errs = append(errs, invalidFor(fldPath.Child("serviceAccountName"), s.ServiceAccountName, validation.IsDNS1123Subdomain(s.ServiceAccountName))...)
 	}
 	if s.Replicas != nil && *s.Replicas < 0 {
 		errs = append(errs, field.Invalid(fldPath.Child("replicas"), *s.Replicas, "must be 0 or more"))
@@ -253,9 +249,7 @@ func validateTolerations(tolerations []corev1.Toleration, fldPath *field.Path) f
 			errs = append(errs, field.Forbidden(idxPath.Child("tolerationSeconds"), "only used with effect NoExecute"))
 		}
 		if t.Key != "" {
-			for _, msg := range validation.IsQualifiedName(t.Key) {
-				errs = append(errs, field.Invalid(idxPath.Child("key"), t.Key, msg))
-			}
+			errs = append(errs, invalidFor(idxPath.Child("key"), t.Key, validation.IsQualifiedName(t.Key))...)
 		}
 	}
 	return errs
@@ -304,8 +298,14 @@ func reservedLabelConflicts(p *v1alpha1.MLPipeline, labels map[string]string, fl
 }
 
 func dns1123Label(fldPath *field.Path, value string) field.ErrorList {
+	return invalidFor(fldPath, value, validation.IsDNS1123Label(value))
+}
+
+// invalidFor turns the messages of one of apimachinery's IsXxx checks of
+// value into errors at fldPath.
+func invalidFor(fldPath *field.Path, value string, msgs []string) field.ErrorList {
 	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Label(value) {
+	for _, msg := range msgs {
 		errs = append(errs, field.Invalid(fldPath, value, msg))
 	}
 	return errs

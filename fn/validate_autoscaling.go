@@ -162,11 +162,7 @@ func validateQueueMetric(q *v1alpha1.QueueMetricSpec, fldPath *field.Path) field
 // metricNameSyntax checks a metric name as the API server checks the names
 // in HPA metrics: a path segment name.
 func metricNameSyntax(name string, fldPath *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for _, msg := range pathvalidation.IsValidPathSegmentName(name) {
-		errs = append(errs, field.Invalid(fldPath, name, msg))
-	}
-	return errs
+	return invalidFor(fldPath, name, pathvalidation.IsValidPathSegmentName(name))
 }
 
 var metricSourceTypes = []autoscalingv2.MetricSourceType{autoscalingv2.PodsMetricSourceType, autoscalingv2.ObjectMetricSourceType,

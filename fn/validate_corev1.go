@@ -266,9 +266,7 @@ func validateSpreadConstraints(constraints []corev1.TopologySpreadConstraint, fl
 		if c.TopologyKey == "" {
 			errs = append(errs, field.Required(idxPath.Child("topologyKey"), "a node label, such as topology.kubernetes.io/zone"))
 		} else {
-			for _, msg := range validation.IsQualifiedName(c.TopologyKey) {
-				errs = append(errs, field.Invalid(idxPath.Child("topologyKey"), c.TopologyKey, msg))
-			}
+			errs = append(errs, invalidFor(idxPath.Child("topologyKey"), c.TopologyKey, validation.IsQualifiedName(c.TopologyKey))...)
 		}
 		if !unsatisfiableActions.Has(c.WhenUnsatisfiable) {
 			errs = append(errs, field.NotSupported(idxPath.Child("whenUnsatisfiable"), c.WhenUnsatisfiable, sets.List(unsatisfiableActions)))
@@ -314,9 +312,7 @@ func validateSpreadConstraints(constraints []corev1.TopologySpreadConstraint, fl
 // default for the pod) is refused by the kubelet at start, for ever
 // ("container's runAsUser breaks non-root policy").
 func rootUnderNonRoot(c *corev1.SecurityContext, pod *corev1.PodSecurityContext, spec *field.Path) field.ErrorList {
-	if pod == nil {
-		pod = &corev1.PodSecurityContext{}
-	}
+	pod = podOrNil(pod)
 	nonRoot := c.RunAsNonRoot
 	if nonRoot == nil {
 		nonRoot = pod.RunAsNonRoot

@@ -2,6 +2,7 @@ package fn
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -74,7 +75,7 @@ func validateService(s v1alpha1.MLPipelineSpec, resolved settings, spec *field.P
 	var errs field.ErrorList
 	fldPath := spec.Child("service")
 	if svc := s.Service; svc != nil {
-		if svc.Type != "" && !oneOf(svc.Type, serviceTypes) {
+		if svc.Type != "" && !slices.Contains(serviceTypes, svc.Type) {
 			errs = append(errs, field.NotSupported(fldPath.Child("type"), svc.Type, serviceTypes))
 		}
 		errs = append(errs, validateGeneratedAnnotations(svc.Annotations, fldPath.Child("annotations"))...)
@@ -136,7 +137,7 @@ func referenceName(fldPath *field.Path, name string) field.ErrorList {
 var pullPolicies = []corev1.PullPolicy{corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever}
 
 func validatePullPolicy(policy corev1.PullPolicy, fldPath *field.Path) field.ErrorList {
-	if policy == "" || oneOf(policy, pullPolicies) {
+	if policy == "" || slices.Contains(pullPolicies, policy) {
 		return nil
 	}
 	return field.ErrorList{field.NotSupported(fldPath, policy, pullPolicies)}
@@ -202,11 +203,7 @@ func handlerPort(number int32, name string, fldPath *field.Path) field.ErrorList
 	if name == "" {
 		return portNumber(number, true, fldPath)
 	}
-	var errs field.ErrorList
-	for _, msg := range validation.IsValidPortName(name) {
-		errs = append(errs, field.Invalid(fldPath, name, msg))
-	}
-	return errs
+	return invalidFor(fldPath, name, validation.IsValidPortName(name))
 }
 
 func validateResourceClaims(claims []corev1.PodResourceClaim, fldPath *field.Path) field.ErrorList {
@@ -332,7 +329,7 @@ func validateDeploymentFields(s v1alpha1.MLPipelineSpec, spec *field.Path) field
 	var errs field.ErrorList
 	if st := s.Strategy; st != nil {
 		fldPath := spec.Child("strategy")
-		if st.Type != "" && !oneOf(st.Type, strategyTypes) {
+		if st.Type != "" && !slices.Contains(strategyTypes, st.Type) {
 			errs = append(errs, field.NotSupported(fldPath.Child("type"), st.Type, strategyTypes))
 		}
 		if ru := st.RollingUpdate; ru != nil {
@@ -383,18 +380,5 @@ func dns1123Subdomain(fldPath *field.Path, value string) field.ErrorList {
 	if value == "" {
 		return nil
 	}
-	var errs field.ErrorList
-	for _, msg := range validation.IsDNS1123Subdomain(value) {
-		errs = append(errs, field.Invalid(fldPath, value, msg))
-	}
-	return errs
-}
-
-func oneOf[T comparable](v T, allowed []T) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
+	return invalidFor(fldPath, value, validation.IsDNS1123Subdomain(value))
 }

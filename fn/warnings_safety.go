@@ -117,7 +117,7 @@ func pdbWarnings(resolved settings, fldPath *field.Path) []finding {
 	if !resolved.pdb {
 		return nil
 	}
-	if v := resolved.pdbMaxUnavailable; v != nil && (v.Type == intstr.Int && v.IntVal == 0 || v.Type == intstr.String && v.StrVal == "0%") {
+	if v := resolved.pdbMaxUnavailable; isZero(v) {
 		return []finding{warningAt(fldPath.Child("maxUnavailable"),
 			"is %s: no pod may ever be evicted, so node drains and cluster upgrades wait for ever; allow at least 1", v.String())}
 	}

@@ -29,13 +29,10 @@ golden=$repo/e2e/orchestrators/golden/kustomize.yaml
 # Argo CD v3.6.1 needs Go 1.27: build.sh sets GOTOOLCHAIN for its build
 # only (not here, where `make build` may build the function).
 
-UPDATE=${UPDATE_GOLDEN:-0}
-for arg in "$@"; do
-  case $arg in
-    --update) UPDATE=1 ;;
-    *) echo "usage: $0 [--update]" >&2; exit 2 ;;
-  esac
-done
+# pass, fail, check and update_mode: e2e/lib/results.sh.
+# shellcheck source=../lib/results.sh
+source "$repo/e2e/lib/results.sh"
+UPDATE=$(update_mode "$0" "$@") || exit 2
 
 FN=$repo/bin/mlpipeline-fn
 KUSTOMIZE=$repo/bin/kustomize
@@ -100,9 +97,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# pass, fail, check NAME GOLDEN ACTUAL: e2e/lib/results.sh.
-# shellcheck source=../lib/results.sh
-source "$repo/e2e/lib/results.sh"
 
 # expect_refusal NAME LOG WANT...: the client failed, and its message holds
 # every WANT string.

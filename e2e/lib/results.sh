@@ -3,6 +3,20 @@
 # work (a scratch dir), UPDATE (1: rewrite goldens), and the arrays
 # summary=() and failures=0.
 
+# update_mode SCRIPT ARGS...: prints 1 to rewrite goldens (--update or
+# UPDATE_GOLDEN=1), else 0; fails with the usage on any other argument.
+update_mode() {
+  local script=$1 mode=${UPDATE_GOLDEN:-0} arg
+  shift
+  for arg in "$@"; do
+    case $arg in
+      --update) mode=1 ;;
+      *) echo "usage: $script [--update]" >&2; return 2 ;;
+    esac
+  done
+  echo "$mode"
+}
+
 pass() { summary+=("PASS  $1"); }
 fail() { summary+=("FAIL  $1"); failures=$((failures + 1)); echo "FAIL: $1" >&2; }
 

@@ -22,13 +22,10 @@ cd "$repo"
 here=$repo/e2e/orchestrators
 golden=$here/golden
 
-UPDATE=${UPDATE_GOLDEN:-0}
-for arg in "$@"; do
-  case $arg in
-    --update) UPDATE=1 ;;
-    *) echo "usage: $0 [--update]" >&2; exit 2 ;;
-  esac
-done
+# pass, fail, check and update_mode: e2e/lib/results.sh.
+# shellcheck source=../lib/results.sh
+source "$repo/e2e/lib/results.sh"
+UPDATE=$(update_mode "$0" "$@") || exit 2
 
 # The published names the examples use; hack/image.sh tags the local build
 # with them, so the examples run unchanged.
@@ -71,9 +68,6 @@ trap 'echo "e2e: unexpected failure at line $LINENO: $BASH_COMMAND" >&2' ERR
 log() { printf '\n=== %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- results --
-# pass, fail, check: e2e/lib/results.sh.
-# shellcheck source=../lib/results.sh
-source "$repo/e2e/lib/results.sh"
 
 # run LOGFILE CMD...: run a tool with a timeout; stdout+stderr to LOGFILE,
 # shown when it fails.
