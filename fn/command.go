@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 	kerrors "sigs.k8s.io/kustomize/kyaml/errors"
@@ -12,6 +13,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/serverside"
 )
 
 const usage = `mlpipeline-fn generates a Deployment, an autoscaling/v2 HorizontalPodAutoscaler,
@@ -42,7 +45,13 @@ func NewCommand(version string) *cobra.Command {
 	cmd.Version = version
 	showWarnings := cmd.Flags().Bool("warnings", true,
 		"print warnings on stderr, and in standalone mode each pipeline's capacity line (results carry them in KRM mode either way)")
+	cmd.Flags().StringVar(&p.KubernetesVersion, "kubernetes-version", serverside.DefaultVersion,
+		fmt.Sprintf("the Kubernetes minor (%s) to render and validate for, where an MLPipeline sets no spec.kubernetesVersion",
+			strings.Join(serverside.Versions, ", ")))
 	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if !serverside.IsSupported(p.KubernetesVersion) {
+			return fmt.Errorf("--kubernetes-version %q is not supported: use one of %s", p.KubernetesVersion, strings.Join(serverside.Versions, ", "))
+		}
 		var err error
 		// The capacity lines go to stderr only standalone: kpt shows results
 		// itself.

@@ -8,6 +8,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/serverside"
 )
 
 // Defaults of the MLPipeline API. They are resolved here and nowhere else.
@@ -44,6 +45,9 @@ const (
 // settings are the effective values of one pipeline after defaulting; the
 // builders read them instead of re-deriving defaults.
 type settings struct {
+	// kubernetesVersion is the Kubernetes minor the pipeline is checked for.
+	kubernetesVersion string
+
 	containerName string
 	gpuResource   corev1.ResourceName
 	gpuCount      int32
@@ -95,19 +99,27 @@ type containerDefaults struct {
 	home bool
 }
 
-// resolve fills in every default of the API.
-func resolve(p *v1alpha1.MLPipeline) settings {
+// resolve fills in every default of the API. kubernetesVersion is the
+// run's default for spec.kubernetesVersion (the --kubernetes-version flag).
+func resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) settings {
 	s := p.Spec
 	out := settings{
-		containerName: s.ContainerName,
-		gpuResource:   DefaultGPUResourceName,
-		autoscaling:   true,
-		minReplicas:   DefaultMinReplicas,
-		replicas:      DefaultReplicas,
-		pdb:           true,
+		kubernetesVersion: s.KubernetesVersion,
+		containerName:     s.ContainerName,
+		gpuResource:       DefaultGPUResourceName,
+		autoscaling:       true,
+		minReplicas:       DefaultMinReplicas,
+		replicas:          DefaultReplicas,
+		pdb:               true,
 	}
 	if out.containerName == "" {
 		out.containerName = p.Name
+	}
+	if out.kubernetesVersion == "" {
+		out.kubernetesVersion = kubernetesVersion
+	}
+	if out.kubernetesVersion == "" {
+		out.kubernetesVersion = serverside.DefaultVersion
 	}
 	if s.GPU != nil {
 		out.gpuCount = s.GPU.Count

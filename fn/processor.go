@@ -4,6 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/serverside"
+
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -21,6 +28,9 @@ type Processor struct {
 	// Capacity are the capacity envelope results among Results, one per
 	// generated pipeline, which standalone runs also print on stderr.
 	Capacity framework.Results
+	// KubernetesVersion is the Kubernetes minor for pipelines that do not
+	// set spec.kubernetesVersion; empty means serverside.DefaultVersion.
+	KubernetesVersion string
 }
 
 var _ framework.ResourceListProcessor = (*Processor)(nil)
@@ -43,7 +53,7 @@ func (p *Processor) Process(rl *framework.ResourceList) (err error) {
 	outputs := make([]pipelineOutput, 0, len(found.sources))
 	var generatedInfo, capacityInfo framework.Results
 	for _, src := range found.sources {
-		out, res := generate(src)
+		out, res := generate(src, p.KubernetesVersion)
 		results = append(results, res...)
 		if out != nil {
 			outputs = append(outputs, *out)
@@ -71,37 +81,33 @@ func (p *Processor) Process(rl *framework.ResourceList) (err error) {
 	return nil
 }
 
-// generate decodes, defaults, validates and builds one pipeline.
-func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
+// generate decodes, defaults, validates and builds one pipeline, then runs
+// what the API server of its Kubernetes version would do on creating the
+// objects, reporting every problem at once.
+func generate(src pipelineSource, kubernetesVersion string) (*pipelineOutput, framework.Results) {
 	d := decodePipeline(src.node)
 	p := d.pipeline
 	if p == nil {
 		return nil, src.origin.errorResults(d.errs)
 	}
-	resolved := resolve(p)
-	errs := d.errs
-	for _, e := range validate(p, resolved, d.invalid) {
-		if !d.touchesInvalid(e) {
-			errs = append(errs, e)
-		}
+	resolved := resolve(p, kubernetesVersion)
+	errs, objects, serverWarnings, err := check(p, resolved, d.invalid)
+	if err != nil {
+		return nil, append(src.origin.errorResults(append(d.errs, errs...)), src.origin.result(framework.Error, findingAt("", "%v", err)))
 	}
+	errs = append(d.errs, errs...)
 	results := src.origin.errorResults(errs)
 	if hasErrors(results) {
 		// Warnings wait until the errors are fixed, so the errors stand out.
 		return nil, results
 	}
-	results = append(results, src.origin.results(framework.Warning, warnings(p, resolved))...)
-	dep := deployment(p, resolved)
-	objects := []any{dep}
-	if resolved.autoscaling {
-		objects = append(objects, hpa(p, resolved))
+	dep := objects[0].(*appsv1.Deployment)
+	podSecurity, err := podSecurityFindings(p, resolved, &dep.Spec.Template)
+	if err != nil {
+		return nil, append(results, src.origin.result(framework.Error, findingAt("", "%v", err)))
 	}
-	if resolved.pdb {
-		objects = append(objects, pdb(p, resolved))
-	}
-	if resolved.service {
-		objects = append(objects, service(p, resolved))
-	}
+	ws := append(warnings(p, resolved), serverWarnings...)
+	results = append(results, src.origin.results(framework.Warning, append(ws, podSecurity...))...)
 	out := &pipelineOutput{owner: ownerKey(p.Namespace, p.Name), origin: src.origin, capacity: capacity(dep, resolved)}
 	for _, obj := range objects {
 		node, err := toNode(obj)
@@ -111,6 +117,81 @@ func generate(src pipelineSource) (*pipelineOutput, framework.Results) {
 		out.nodes = append(out.nodes, node)
 	}
 	return out, results
+}
+
+// check runs every rule on one decoded pipeline: the function's own, then
+// the API server's on the objects built from it (servercheck.go), and
+// returns all errors at once, the objects, and the server's warnings.
+// invalid holds the fields that failed to decode: rules that read them
+// stay silent. err is for checks that could not run at all.
+func check(p *v1alpha1.MLPipeline, resolved settings, invalid pathSet) (errs field.ErrorList, objects []runtime.Object, serverWarnings []finding, err error) {
+	for _, e := range validate(p, resolved, invalid) {
+		if !invalid.covers(e.Field) {
+			errs = append(errs, e)
+		}
+	}
+	objects, err = build(p, resolved)
+	if err != nil {
+		if len(errs) > 0 {
+			return errs, nil, nil, nil
+		}
+		return errs, nil, nil, err
+	}
+	if !serverside.IsSupported(resolved.kubernetesVersion) {
+		return errs, objects, nil, nil
+	}
+	serverErrs, warns, err := serverFindings(p, resolved, objects, invalid)
+	if err != nil {
+		return errs, nil, nil, err
+	}
+	functionErrs := errs
+	for _, e := range serverErrs {
+		// A refused value the function set follows, almost surely, from a
+		// field the function's own rules refused already.
+		if e.Field == "" && len(functionErrs) > 0 {
+			continue
+		}
+		if !invalid.covers(e.Field) && !reportedNear(functionErrs, e.Field) {
+			errs = append(errs, e)
+		}
+	}
+	return errs, objects, warns, nil
+}
+
+// build makes the typed objects of a pipeline, the Deployment first. The
+// builders expect a pipeline that passed validation; the server's checks
+// run on what they make of one that did not, so a builder's panic on such
+// a pipeline is an error here, reported after the validation errors.
+func build(p *v1alpha1.MLPipeline, resolved settings) (objects []runtime.Object, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			objects, err = nil, fmt.Errorf("internal error building the objects: %v", r)
+		}
+	}()
+	objects = []runtime.Object{deployment(p, resolved)}
+	if resolved.autoscaling {
+		objects = append(objects, hpa(p, resolved))
+	}
+	if resolved.pdb {
+		objects = append(objects, pdb(p, resolved))
+	}
+	if resolved.service {
+		objects = append(objects, service(p, resolved))
+	}
+	return objects, nil
+}
+
+// reportedNear says whether the function's own rules refused path, a field
+// under it or one holding it: the server's rule there would say the same
+// thing twice, in other words (a duplicate port is also the Service's
+// duplicate port).
+func reportedNear(errs field.ErrorList, path string) bool {
+	for _, e := range errs {
+		if e.Field == path || isUnder(e.Field, path) || isUnder(path, e.Field) {
+			return true
+		}
+	}
+	return false
 }
 
 // describeGenerated names the generated objects, as the replaced program

@@ -74,27 +74,6 @@ func TestExtendedResourceName(t *testing.T) {
 
 func longName(n int) string { return strings.Repeat("a", n) }
 
-func TestIntOrPercent(t *testing.T) {
-	for _, tc := range []struct {
-		v     intstr.IntOrString
-		valid bool
-	}{
-		{intstr.FromInt32(0), true},
-		{intstr.FromInt32(3), true},
-		{intstr.FromInt32(-1), false},
-		{intstr.FromString("0%"), true},
-		{intstr.FromString("100%"), true},
-		{intstr.FromString("101%"), false},
-		{intstr.FromString("50"), false},
-		{intstr.FromString("5.5%"), false},
-		{intstr.FromString("%"), false},
-	} {
-		if got := len(intOrPercent(&tc.v, field.NewPath("x"))) == 0; got != tc.valid {
-			t.Errorf("%v: valid=%v, want %v", tc.v.String(), got, tc.valid)
-		}
-	}
-}
-
 // validPipeline is the base that each edge case below changes one thing of.
 func validPipeline() *v1alpha1.MLPipeline {
 	return &v1alpha1.MLPipeline{
@@ -128,7 +107,7 @@ func TestValidateEdges(t *testing.T) {
 		}, ""},
 		{"request above limit by 1m", func(p *v1alpha1.MLPipeline) {
 			p.Spec.Resources.Limits = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("99m")}
-		}, "spec.resources.requests[cpu]"},
+		}, "spec.resources.requests"},
 		{"period 1800", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1800, 3600) }, ""},
 		{"period 1801", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1801, 0) }, "spec.autoscaling.behavior.scaleUp.policies[0].periodSeconds"},
 		{"window 3601", func(p *v1alpha1.MLPipeline) { p.Spec.Autoscaling.Behavior = behaviorWith(1, 3601) }, "spec.autoscaling.behavior.scaleUp.stabilizationWindowSeconds"},
@@ -181,7 +160,7 @@ func TestValidateEdges(t *testing.T) {
 		}, ""},
 		{"a sidecar may have probes", func(p *v1alpha1.MLPipeline) {
 			p.Spec.InitContainers = []corev1.Container{{Name: "side", Image: "registry.example.com/s:1",
-				RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways), ReadinessProbe: &corev1.Probe{}}}
+				RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways), ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}}}
 		}, ""},
 		{"a claim the pod declares", func(p *v1alpha1.MLPipeline) {
 			p.Spec.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu", ResourceClaimTemplateName: ptr.To("t")}}
@@ -191,7 +170,10 @@ func TestValidateEdges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validPipeline()
 			tc.change(p)
-			errs := validate(p, resolve(p), nil)
+			errs, _, _, err := check(p, resolve(p, ""), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			switch {
 			case tc.field == "" && len(errs) > 0:
 				t.Errorf("want valid, got %v", errs)
@@ -241,11 +223,11 @@ func TestRulesThatReadAnInvalidFieldStaySilent(t *testing.T) {
 	p := validPipeline()
 	p.Spec.Resources.Requests = nil // as if requests.cpu had been "500x"
 	p.Spec.VolumeMounts = []corev1.VolumeMount{{Name: "data", MountPath: "/data"}}
-	if errs := validate(p, resolve(p), nil); len(errs) != 2 {
+	if errs, _, _, _ := check(p, resolve(p, ""), nil); len(errs) != 2 {
 		t.Fatalf("without skip, want the request and the mount errors, got %v", errs)
 	}
 	skip := pathSet{field.NewPath("spec", "resources", "requests").Key("cpu"), field.NewPath("spec", "volumes").Index(0)}
-	if errs := validate(p, resolve(p), skip); len(errs) != 0 {
+	if errs, _, _, _ := check(p, resolve(p, ""), skip); len(errs) != 0 {
 		t.Errorf("with the fields skipped, want no errors, got %v", errs)
 	}
 }

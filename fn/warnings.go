@@ -66,7 +66,6 @@ func warnings(p *v1alpha1.MLPipeline, resolved settings) []finding {
 			"is not set, so the HPA reads %s, the NVIDIA DCGM exporter's metric, while the pipeline requests %s; name the metric your GPUs' exporter serves",
 			DefaultGPUMetricName, resolved.gpuResource))
 	}
-	ws = append(ws, podSecurityWarnings(s, resolved, spec)...)
 	ws = append(ws, hostPortWarnings(s.Ports, spec.Child("ports"))...)
 	ws = append(ws, pdbWarnings(resolved, spec.Child("podDisruptionBudget"))...)
 	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, resolved, spec.Child("autoscaling"))...)

@@ -32,7 +32,9 @@ func (serviceStrategy) Recognizes(gvk schema.GroupVersionKind) bool {
 	return legacyscheme.Scheme.Recognizes(gvk)
 }
 
-func (serviceStrategy) GenerateName(base string) string { return names.SimpleNameGenerator.GenerateName(base) }
+func (serviceStrategy) GenerateName(base string) string {
+	return names.SimpleNameGenerator.GenerateName(base)
+}
 
 func (serviceStrategy) NamespaceScoped() bool { return true }
 

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/version"
 	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/klog/v2"
+	"k8s.io/kubernetes/pkg/capabilities"
 	psaapi "k8s.io/pod-security-admission/api"
 
 	// The feature gates of k8s.io/kubernetes, registered with their
@@ -27,6 +28,10 @@ const DefaultVersion = "1.37"
 var gates sync.Mutex
 
 func init() {
+	// kubeadm and the managed clusters start kube-apiserver with
+	// --allow-privileged, so that Pod Security admission, not validation,
+	// decides on privileged containers; the function checks as they do.
+	capabilities.Setup(true, 0)
 	// component-base logs through klog when a queried gate changes with the
 	// emulation version; the function's stdout is its output and stderr is
 	// for its own messages, so klog writes nowhere.

@@ -26,6 +26,13 @@ type MLPipeline struct {
 // MLPipelineSpec is what the user writes. Fields typed from core/v1 and
 // autoscaling/v2 are passed through to the generated objects unchanged.
 type MLPipelineSpec struct {
+	// KubernetesVersion is the Kubernetes minor the objects are rendered and
+	// validated for, "1.34" to "1.37": the API server's validation and Pod
+	// Security run with that version's feature gates. Defaults to the
+	// function's --kubernetes-version, itself "1.37".
+	// +kubebuilder:validation:Enum="1.34";"1.35";"1.36";"1.37"
+	KubernetesVersion string `json:"kubernetesVersion,omitempty"`
+
 	// Image is the container image reference; pin a tag or, better, a digest.
 	// +kubebuilder:validation:MinLength=1
 	Image string `json:"image"`
