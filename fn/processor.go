@@ -155,7 +155,42 @@ func check(p *v1alpha1.MLPipeline, resolved settings, invalid pathSet) (errs fie
 			errs = append(errs, e)
 		}
 	}
+	dormant, err := dormantHPAErrors(p, resolved, invalid)
+	if err != nil {
+		return errs, nil, nil, err
+	}
+	for _, e := range dormant {
+		if !reportedNear(functionErrs, e.Field) {
+			errs = append(errs, e)
+		}
+	}
 	return errs, objects, warns, nil
+}
+
+// dormantHPAErrors checks spec.autoscaling.metrics and behavior while
+// autoscaling is off, with the server's rules on an HPA that is not
+// emitted, so that switching autoscaling on later does not reveal mistakes
+// written long before.
+func dormantHPAErrors(p *v1alpha1.MLPipeline, resolved settings, invalid pathSet) (field.ErrorList, error) {
+	a := p.Spec.Autoscaling
+	if resolved.autoscaling || a == nil || (len(a.Metrics) == 0 && a.Behavior == nil) {
+		return nil, nil
+	}
+	on := resolved
+	on.autoscaling = true
+	on.minReplicas = max(on.minReplicas, 1)
+	on.maxReplicas = max(on.maxReplicas, on.minReplicas)
+	errs, _, err := serverFindings(p, on, []runtime.Object{hpa(p, on)}, invalid)
+	if err != nil {
+		return nil, err
+	}
+	var out field.ErrorList
+	for _, e := range errs {
+		if isUnder(e.Field, "spec.autoscaling.metrics") || isUnder(e.Field, "spec.autoscaling.behavior") {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // build makes the typed objects of a pipeline, the Deployment first. The
@@ -181,13 +216,13 @@ func build(p *v1alpha1.MLPipeline, resolved settings) (objects []runtime.Object,
 	return objects, nil
 }
 
-// reportedNear says whether the function's own rules refused path, a field
-// under it or one holding it: the server's rule there would say the same
-// thing twice, in other words (a duplicate port is also the Service's
-// duplicate port).
+// reportedNear says whether the function's own rules refused path or a
+// field under it: the server's rule there says the same thing again, less
+// precisely (a duplicate container port is also the Service's duplicate
+// port).
 func reportedNear(errs field.ErrorList, path string) bool {
 	for _, e := range errs {
-		if e.Field == path || isUnder(e.Field, path) || isUnder(path, e.Field) {
+		if e.Field == path || isUnder(e.Field, path) {
 			return true
 		}
 	}

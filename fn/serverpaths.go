@@ -234,9 +234,28 @@ func hpaPath(t pathTokens, p *v1alpha1.MLPipeline, resolved settings) string {
 		}
 	}
 	if i < len(presets) {
-		return presets[i]
+		return presetField(presets[i], t[3:])
 	}
 	return join("spec.autoscaling.metrics["+strconv.Itoa(i-len(presets))+"]", t[3:])
+}
+
+// presetField is the field of a metric preset behind a path in the metric
+// it generates.
+func presetField(preset string, rest pathTokens) string {
+	source := rest.at(1) // metric or target, under the source's name
+	switch {
+	case strings.HasSuffix(preset, "gpu") && source == "metric":
+		return preset + ".metricName"
+	case strings.HasSuffix(preset, "gpu") && source == "target":
+		return preset + ".targetUtilizationPercentage"
+	case strings.HasSuffix(preset, "queue") && source == "metric" && rest.at(2) == "selector":
+		return join(preset+".selector", rest[3:])
+	case strings.HasSuffix(preset, "queue") && source == "metric":
+		return preset + ".metricName"
+	case strings.HasSuffix(preset, "queue") && source == "target":
+		return preset + ".targetPerReplica"
+	}
+	return preset
 }
 
 func servicePath(t pathTokens, p *v1alpha1.MLPipeline) string {

@@ -6,17 +6,9 @@ import (
 
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
-	pathvalidation "k8s.io/apimachinery/pkg/api/validation/path"
-	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
-)
-
-// Bounds the API server enforces on HPA behavior.
-const (
-	maxPeriodSeconds              = 1800
-	maxStabilizationWindowSeconds = 3600
 )
 
 // validateAutoscaling checks the HPA settings. Metrics and behavior are
@@ -26,18 +18,10 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved settings, fldPath *fie
 	a := p.Spec.Autoscaling
 	var errs field.ErrorList
 	if a != nil {
-		errs = append(errs, validateGPUMetric(a.GPU, resolved, fldPath.Child("gpu"))...)
+		errs = append(errs, validateGPUMetric(p, a.GPU, resolved, fldPath.Child("gpu"))...)
 		errs = append(errs, validateQueueMetric(a.Queue, fldPath.Child("queue"))...)
 		for i, m := range a.Metrics {
-			errs = append(errs, validateMetric(m, fldPath.Child("metrics").Index(i))...)
-			if r := m.ContainerResource; r != nil && r.Container != "" && r.Container != resolved.containerName {
-				errs = append(errs, field.Invalid(fldPath.Child("metrics").Index(i).Child("containerResource", "container"), r.Container,
-					fmt.Sprintf("names no container of this pipeline: its container is %q", resolved.containerName)))
-			}
-		}
-		if b := a.Behavior; b != nil {
-			errs = append(errs, validateScalingRules(b.ScaleUp, fldPath.Child("behavior", "scaleUp"))...)
-			errs = append(errs, validateScalingRules(b.ScaleDown, fldPath.Child("behavior", "scaleDown"))...)
+			errs = append(errs, validateMetric(p, resolved, m, fldPath.Child("metrics").Index(i))...)
 		}
 	}
 	if !resolved.autoscaling {
@@ -45,8 +29,6 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved settings, fldPath *fie
 	}
 	minPath := fldPath.Child("minReplicas")
 	switch {
-	case resolved.minReplicas < 0:
-		errs = append(errs, field.Invalid(minPath, resolved.minReplicas, "must be 0 or more"))
 	case resolved.minReplicas == 0 && !resolved.objectOrExternalMetric && !skip.has(fldPath.Child("metrics")):
 		errs = append(errs, field.Invalid(minPath, resolved.minReplicas, fmt.Sprintf(
 			"may be 0 only when the HPA has an Object or External metric, which tells it when to leave zero: "+
@@ -59,13 +41,14 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved settings, fldPath *fie
 	switch {
 	case resolved.maxReplicas == 0:
 		errs = append(errs, field.Required(maxPath, "when autoscaling is enabled (it is unless spec.autoscaling.enabled is false), 1 or more"))
-	case resolved.maxReplicas < resolved.minReplicas:
-		errs = append(errs, field.Invalid(maxPath, resolved.maxReplicas, fmt.Sprintf("must be greater than or equal to minReplicas %d", resolved.minReplicas)))
 	}
 	requests := field.NewPath("spec", "resources", "requests")
 	if !skip.has(requests) {
 		errs = append(errs, utilizationTarget(p, resolved.targetCPU, resolved.defaultCPUTarget, corev1.ResourceCPU, fldPath.Child("targetCPUUtilizationPercentage"), requests)...)
 		errs = append(errs, utilizationTarget(p, resolved.targetMemory, false, corev1.ResourceMemory, fldPath.Child("targetMemoryUtilizationPercentage"), requests)...)
+	}
+	if resolved.targetCPU != nil || resolved.targetMemory != nil {
+		errs = append(errs, sidecarRequests(p, resolved)...)
 	}
 	return errs
 }
@@ -104,6 +87,18 @@ func scaleUpFromZero(r *autoscalingv2.HPAScalingRules, fldPath *field.Path) fiel
 	if len(r.Policies) == 0 {
 		return nil
 	}
+	// With Min the controller takes the smallest proposal, and a Percent
+	// policy proposes 0 from 0.
+	if r.SelectPolicy != nil && *r.SelectPolicy == autoscalingv2.MinChangePolicySelect {
+		for i, pol := range r.Policies {
+			if pol.Type == autoscalingv2.PercentScalingPolicy {
+				return field.ErrorList{field.Forbidden(fldPath.Child("policies").Index(i),
+					"a Percent policy under selectPolicy Min with minReplicas 0: a percentage of 0 replicas is 0 and Min picks it, so the HPA never leaves zero; "+
+						"use selectPolicy Max or only Pods policies")}
+			}
+		}
+		return nil
+	}
 	for _, pol := range r.Policies {
 		if pol.Type != autoscalingv2.PercentScalingPolicy {
 			return nil
@@ -116,7 +111,7 @@ func scaleUpFromZero(r *autoscalingv2.HPAScalingRules, fldPath *field.Path) fiel
 
 // validateGPUMetric checks spec.autoscaling.gpu: a percentage, of GPUs the
 // container actually requests.
-func validateGPUMetric(g *v1alpha1.GPUMetricSpec, resolved settings, fldPath *field.Path) field.ErrorList {
+func validateGPUMetric(p *v1alpha1.MLPipeline, g *v1alpha1.GPUMetricSpec, resolved settings, fldPath *field.Path) field.ErrorList {
 	if g == nil {
 		return nil
 	}
@@ -124,12 +119,9 @@ func validateGPUMetric(g *v1alpha1.GPUMetricSpec, resolved settings, fldPath *fi
 	if t := g.TargetUtilizationPercentage; t < 1 || t > 100 {
 		errs = append(errs, field.Invalid(fldPath.Child("targetUtilizationPercentage"), t, "must be 1 to 100"))
 	}
-	if g.MetricName != "" {
-		errs = append(errs, metricNameSyntax(g.MetricName, fldPath.Child("metricName"))...)
-	}
-	if resolved.gpuCount <= 0 {
+	if resolved.gpuCount <= 0 && len(p.Spec.ResourceClaims) == 0 {
 		errs = append(errs, field.Forbidden(fldPath,
-			"needs spec.gpu.count of 1 or more: GPU utilisation is only measured for pods that have GPUs"))
+			"needs GPUs, from spec.gpu.count of 1 or more or from spec.resourceClaims (DRA): GPU utilisation is only measured for pods that have GPUs"))
 	}
 	return errs
 }
@@ -142,8 +134,6 @@ func validateQueueMetric(q *v1alpha1.QueueMetricSpec, fldPath *field.Path) field
 	var errs field.ErrorList
 	if q.MetricName == "" {
 		errs = append(errs, field.Required(fldPath.Child("metricName"), "the external metric that gives the backlog"))
-	} else {
-		errs = append(errs, metricNameSyntax(q.MetricName, fldPath.Child("metricName"))...)
 	}
 	target := fldPath.Child("targetPerReplica")
 	switch {
@@ -152,163 +142,89 @@ func validateQueueMetric(q *v1alpha1.QueueMetricSpec, fldPath *field.Path) field
 	case q.TargetPerReplica.Sign() <= 0:
 		errs = append(errs, field.Invalid(target, q.TargetPerReplica.String(), "must be more than 0"))
 	}
-	if q.Selector != nil {
-		errs = append(errs, metav1validation.ValidateLabelSelector(q.Selector,
-			metav1validation.LabelSelectorValidationOptions{}, fldPath.Child("selector"))...)
-	}
 	return errs
 }
 
-// metricNameSyntax checks a metric name as the API server checks the names
-// in HPA metrics: a path segment name.
-func metricNameSyntax(name string, fldPath *field.Path) field.ErrorList {
-	return invalidFor(fldPath, name, pathvalidation.IsValidPathSegmentName(name))
-}
-
-var metricSourceTypes = []autoscalingv2.MetricSourceType{autoscalingv2.PodsMetricSourceType, autoscalingv2.ObjectMetricSourceType,
-	autoscalingv2.ExternalMetricSourceType, autoscalingv2.ContainerResourceMetricSourceType, autoscalingv2.ResourceMetricSourceType}
-
-func validateMetric(m autoscalingv2.MetricSpec, fldPath *field.Path) field.ErrorList {
-	sources := map[autoscalingv2.MetricSourceType]bool{
-		autoscalingv2.PodsMetricSourceType:              m.Pods != nil,
-		autoscalingv2.ObjectMetricSourceType:            m.Object != nil,
-		autoscalingv2.ExternalMetricSourceType:          m.External != nil,
-		autoscalingv2.ContainerResourceMetricSourceType: m.ContainerResource != nil,
-		autoscalingv2.ResourceMetricSourceType:          m.Resource != nil,
+// validateMetric holds the rules on a metrics entry that the API server
+// cannot know: a Resource Utilization entry would be a second CPU or memory
+// target beside the presets, an Object entry needs the apiVersion the
+// controller looks its object up by, and a ContainerResource entry must name a
+// container of the pod the controller reads (the main one or a native
+// sidecar).
+func validateMetric(p *v1alpha1.MLPipeline, resolved settings, m autoscalingv2.MetricSpec, fldPath *field.Path) field.ErrorList {
+	if r := m.Resource; m.Type == autoscalingv2.ResourceMetricSourceType && r != nil && r.Target.Type == autoscalingv2.UtilizationMetricType {
+		return field.ErrorList{field.Forbidden(fldPath.Child("resource", "target", "type"),
+			"Utilization targets of CPU and memory are set with targetCPUUtilizationPercentage and targetMemoryUtilizationPercentage")}
 	}
-	settable := metricSourceTypes[:4]
-	switch m.Type {
-	case "":
-		return field.ErrorList{field.Required(fldPath.Child("type"), "one of Pods, Object, External, ContainerResource")}
-	case autoscalingv2.ResourceMetricSourceType:
-		return field.ErrorList{field.Forbidden(fldPath.Child("type"),
-			"Resource metrics are set with targetCPUUtilizationPercentage and targetMemoryUtilizationPercentage")}
-	case autoscalingv2.PodsMetricSourceType, autoscalingv2.ObjectMetricSourceType,
-		autoscalingv2.ExternalMetricSourceType, autoscalingv2.ContainerResourceMetricSourceType:
-	default:
-		return field.ErrorList{field.NotSupported(fldPath.Child("type"), m.Type, settable)}
+	// The API server accepts an Object metric without apiVersion; the
+	// controller cannot then find the object's resource, and never scales.
+	if o := m.Object; m.Type == autoscalingv2.ObjectMetricSourceType && o != nil && o.DescribedObject.APIVersion == "" {
+		return field.ErrorList{field.Required(fldPath.Child("object", "describedObject", "apiVersion"),
+			"such as v1 or apps/v1: without it the HPA controller cannot look the object up and never scales")}
 	}
-	var errs field.ErrorList
-	for _, t := range metricSourceTypes {
-		source := fldPath.Child(lowerFirst(string(t)))
-		switch {
-		case t == m.Type && !sources[t]:
-			errs = append(errs, field.Required(source, fmt.Sprintf("for type %s", m.Type)))
-		case t != m.Type && sources[t]:
-			errs = append(errs, field.Forbidden(source, fmt.Sprintf("must not be set for type %s", m.Type)))
-		}
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	switch m.Type {
-	case autoscalingv2.PodsMetricSourceType:
-		p := fldPath.Child("pods")
-		errs = append(errs, metricName(m.Pods.Metric, p.Child("metric", "name"))...)
-		errs = append(errs, metricTarget(m.Pods.Target, p.Child("target"), autoscalingv2.AverageValueMetricType)...)
-	case autoscalingv2.ObjectMetricSourceType:
-		p := fldPath.Child("object")
-		errs = append(errs, metricName(m.Object.Metric, p.Child("metric", "name"))...)
-		described := p.Child("describedObject")
-		if m.Object.DescribedObject.APIVersion == "" {
-			errs = append(errs, field.Required(described.Child("apiVersion"), "such as v1 or apps/v1"))
-		}
-		if m.Object.DescribedObject.Kind == "" {
-			errs = append(errs, field.Required(described.Child("kind"), ""))
-		}
-		if m.Object.DescribedObject.Name == "" {
-			errs = append(errs, field.Required(described.Child("name"), ""))
-		}
-		errs = append(errs, metricTarget(m.Object.Target, p.Child("target"),
-			autoscalingv2.ValueMetricType, autoscalingv2.AverageValueMetricType)...)
-	case autoscalingv2.ExternalMetricSourceType:
-		p := fldPath.Child("external")
-		errs = append(errs, metricName(m.External.Metric, p.Child("metric", "name"))...)
-		errs = append(errs, metricTarget(m.External.Target, p.Child("target"),
-			autoscalingv2.ValueMetricType, autoscalingv2.AverageValueMetricType)...)
-	case autoscalingv2.ContainerResourceMetricSourceType:
-		p := fldPath.Child("containerResource")
-		if m.ContainerResource.Name == "" {
-			errs = append(errs, field.Required(p.Child("name"), ""))
-		}
-		if m.ContainerResource.Container == "" {
-			errs = append(errs, field.Required(p.Child("container"), ""))
-		}
-		errs = append(errs, metricTarget(m.ContainerResource.Target, p.Child("target"),
-			autoscalingv2.UtilizationMetricType, autoscalingv2.AverageValueMetricType)...)
-	}
-	return errs
-}
-
-func metricName(id autoscalingv2.MetricIdentifier, fldPath *field.Path) field.ErrorList {
-	if id.Name == "" {
-		return field.ErrorList{field.Required(fldPath, "")}
-	}
-	return metricNameSyntax(id.Name, fldPath)
-}
-
-// metricTarget checks that the target's type is one its metric source
-// supports and that the matching value is set and positive.
-func metricTarget(t autoscalingv2.MetricTarget, fldPath *field.Path, allowed ...autoscalingv2.MetricTargetType) field.ErrorList {
-	ok := false
-	for _, a := range allowed {
-		ok = ok || t.Type == a
-	}
-	if !ok {
-		return field.ErrorList{field.NotSupported(fldPath.Child("type"), t.Type, allowed)}
-	}
-	switch t.Type {
-	case autoscalingv2.UtilizationMetricType:
-		if t.AverageUtilization == nil || *t.AverageUtilization <= 0 {
-			return field.ErrorList{field.Required(fldPath.Child("averageUtilization"), "a number more than 0 for type Utilization")}
-		}
-	case autoscalingv2.ValueMetricType:
-		if t.Value == nil || t.Value.Sign() <= 0 {
-			return field.ErrorList{field.Required(fldPath.Child("value"), "a quantity more than 0 for type Value")}
-		}
-	case autoscalingv2.AverageValueMetricType:
-		if t.AverageValue == nil || t.AverageValue.Sign() <= 0 {
-			return field.ErrorList{field.Required(fldPath.Child("averageValue"), "a quantity more than 0 for type AverageValue")}
-		}
+	if r := m.ContainerResource; r != nil && r.Container != "" && !countedContainer(p, resolved, r.Container) {
+		return field.ErrorList{field.Invalid(fldPath.Child("containerResource", "container"), r.Container,
+			fmt.Sprintf("names no container that the HPA reads: the pod's container is %q%s", resolved.containerName, sidecarNames(p)))}
 	}
 	return nil
 }
 
-func validateScalingRules(r *autoscalingv2.HPAScalingRules, fldPath *field.Path) field.ErrorList {
-	if r == nil {
-		return nil
+// countedContainer says whether the container named runs beside the main
+// one for the pod's life: the main container or a native sidecar.
+func countedContainer(p *v1alpha1.MLPipeline, resolved settings, name string) bool {
+	if name == resolved.containerName {
+		return true
 	}
+	for _, c := range p.Spec.InitContainers {
+		if c.Name == name && isSidecar(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func isSidecar(c corev1.Container) bool {
+	return c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
+}
+
+func sidecarNames(p *v1alpha1.MLPipeline) string {
+	var names []string
+	for _, c := range p.Spec.InitContainers {
+		if isSidecar(c) {
+			names = append(names, fmt.Sprintf("%q", c.Name))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return ", its sidecars " + strings.Join(names, ", ")
+}
+
+// sidecarRequests: the HPA controller sums the requests of the pod's
+// containers, native sidecars included, and a Utilization target fails
+// for every pod where one of them has no request for the resource.
+func sidecarRequests(p *v1alpha1.MLPipeline, resolved settings) field.ErrorList {
 	var errs field.ErrorList
-	if w := r.StabilizationWindowSeconds; w != nil && (*w < 0 || *w > maxStabilizationWindowSeconds) {
-		errs = append(errs, field.Invalid(fldPath.Child("stabilizationWindowSeconds"), *w, fmt.Sprintf("must be 0 to %d", maxStabilizationWindowSeconds)))
-	}
-	if sp := r.SelectPolicy; sp != nil {
-		switch *sp {
-		case autoscalingv2.MaxChangePolicySelect, autoscalingv2.MinChangePolicySelect, autoscalingv2.DisabledPolicySelect:
-		default:
-			errs = append(errs, field.NotSupported(fldPath.Child("selectPolicy"), *sp, []autoscalingv2.ScalingPolicySelect{
-				autoscalingv2.MaxChangePolicySelect, autoscalingv2.MinChangePolicySelect, autoscalingv2.DisabledPolicySelect}))
+	for i, c := range p.Spec.InitContainers {
+		if !isSidecar(c) {
+			continue
 		}
-	}
-	for i, pol := range r.Policies {
-		idxPath := fldPath.Child("policies").Index(i)
-		if pol.Type != autoscalingv2.PodsScalingPolicy && pol.Type != autoscalingv2.PercentScalingPolicy {
-			errs = append(errs, field.NotSupported(idxPath.Child("type"), pol.Type,
-				[]autoscalingv2.HPAScalingPolicyType{autoscalingv2.PodsScalingPolicy, autoscalingv2.PercentScalingPolicy}))
-		}
-		if pol.Value <= 0 {
-			errs = append(errs, field.Invalid(idxPath.Child("value"), pol.Value, "must be more than 0"))
-		}
-		if pol.PeriodSeconds < 1 || pol.PeriodSeconds > maxPeriodSeconds {
-			errs = append(errs, field.Invalid(idxPath.Child("periodSeconds"), pol.PeriodSeconds, fmt.Sprintf("must be 1 to %d", maxPeriodSeconds)))
+		for _, r := range []struct {
+			name   corev1.ResourceName
+			target *int32
+		}{{corev1.ResourceCPU, resolved.targetCPU}, {corev1.ResourceMemory, resolved.targetMemory}} {
+			if r.target == nil {
+				continue
+			}
+			if _, ok := c.Resources.Requests[r.name]; ok {
+				continue
+			}
+			if _, ok := c.Resources.Limits[r.name]; ok { // the server defaults the request to it
+				continue
+			}
+			errs = append(errs, field.Required(field.NewPath("spec", "initContainers").Index(i).Child("resources", "requests").Key(string(r.name)),
+				fmt.Sprintf("the HPA's %s utilization target sums the requests of every container the pod runs, this native sidecar's too: without it the HPA cannot compute utilization and never scales", r.name)))
 		}
 	}
 	return errs
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -160,12 +160,69 @@ func TestValidateEdges(t *testing.T) {
 		}, ""},
 		{"a sidecar may have probes", func(p *v1alpha1.MLPipeline) {
 			p.Spec.InitContainers = []corev1.Container{{Name: "side", Image: "registry.example.com/s:1",
-				RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways), ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}}}
+				RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways), ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}},
+				Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m")}}}}
 		}, ""},
 		{"a claim the pod declares", func(p *v1alpha1.MLPipeline) {
 			p.Spec.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu", ResourceClaimTemplateName: ptr.To("t")}}
 			p.Spec.Resources.Claims = []corev1.ResourceClaim{{Name: "gpu"}}
 		}, ""},
+		// The API server's own rules, at the user's field (issue 18).
+		{"env name with =", func(p *v1alpha1.MLPipeline) { p.Spec.Env = []corev1.EnvVar{{Name: "A=B", Value: "x"}} }, "spec.env[0].name"},
+		{"init container protocol tcp", func(p *v1alpha1.MLPipeline) {
+			p.Spec.InitContainers = []corev1.Container{{Name: "i", Image: "registry.example.com/i:1", Ports: []corev1.ContainerPort{{ContainerPort: 80, Protocol: "tcp"}}}}
+		}, "spec.initContainers[0].ports[0].protocol"},
+		{"sidecar liveness successThreshold 3", func(p *v1alpha1.MLPipeline) {
+			p.Spec.InitContainers = []corev1.Container{sidecar(func(c *corev1.Container) {
+				c.LivenessProbe = &corev1.Probe{SuccessThreshold: 3, ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"true"}}}}
+			})}
+		}, "spec.initContainers[0].livenessProbe.successThreshold"},
+		{"exec command empty", func(p *v1alpha1.MLPipeline) {
+			p.Spec.ReadinessProbe = &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{}}}}
+		}, "spec.readinessProbe.exec.command"},
+		{"tolerance -0.1", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Autoscaling.Behavior = &autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: &autoscalingv2.HPAScalingRules{Tolerance: ptr.To(resource.MustParse("-0.1"))}}
+		}, "spec.autoscaling.behavior.scaleUp.tolerance"},
+		{"stopSignal dropped by the 1.37 server", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Lifecycle = &corev1.Lifecycle{StopSignal: ptr.To(corev1.SIGINT)}
+		}, "spec.lifecycle.stopSignal"},
+		// The false refusals of issue 18.
+		{"Resource metric with AverageValue", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Autoscaling.Metrics = []autoscalingv2.MetricSpec{{Type: autoscalingv2.ResourceMetricSourceType, Resource: &autoscalingv2.ResourceMetricSource{
+				Name: corev1.ResourceMemory, Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: ptr.To(resource.MustParse("1Gi"))}}}}
+		}, ""},
+		{"maxSurge 200%", func(p *v1alpha1.MLPipeline) {
+			p.Spec.Strategy = &appsv1.DeploymentStrategy{RollingUpdate: &appsv1.RollingUpdateDeployment{MaxSurge: ptr.To(intstr.FromString("200%"))}}
+		}, ""},
+		{"ContainerResource on a sidecar", func(p *v1alpha1.MLPipeline) {
+			p.Spec.InitContainers = []corev1.Container{sidecar(nil)}
+			p.Spec.Autoscaling.Metrics = []autoscalingv2.MetricSpec{{Type: autoscalingv2.ContainerResourceMetricSourceType, ContainerResource: &autoscalingv2.ContainerResourceMetricSource{
+				Name: corev1.ResourceCPU, Container: "side", Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: ptr.To[int32](60)}}}}
+		}, ""},
+		{"gpu preset with resourceClaims", func(p *v1alpha1.MLPipeline) {
+			p.Spec.ResourceClaims = []corev1.PodResourceClaim{{Name: "gpu", ResourceClaimTemplateName: ptr.To("one-gpu")}}
+			p.Spec.Resources.Claims = []corev1.ResourceClaim{{Name: "gpu"}}
+			p.Spec.Autoscaling.GPU = &v1alpha1.GPUMetricSpec{TargetUtilizationPercentage: 70}
+		}, ""},
+		// The HPA controller's traps.
+		{"minReplicas 0, selectPolicy Min with a Percent policy", func(p *v1alpha1.MLPipeline) {
+			queueScaledToZero(p)
+			p.Spec.Autoscaling.Behavior = &autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: &autoscalingv2.HPAScalingRules{
+				SelectPolicy: ptr.To(autoscalingv2.MinChangePolicySelect),
+				Policies:     []autoscalingv2.HPAScalingPolicy{{Type: autoscalingv2.PodsScalingPolicy, Value: 4, PeriodSeconds: 60}, {Type: autoscalingv2.PercentScalingPolicy, Value: 100, PeriodSeconds: 60}}}}
+		}, "spec.autoscaling.behavior.scaleUp.policies[1]"},
+		{"minReplicas 0, selectPolicy Max with a Percent policy", func(p *v1alpha1.MLPipeline) {
+			queueScaledToZero(p)
+			p.Spec.Autoscaling.Behavior = &autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: &autoscalingv2.HPAScalingRules{
+				Policies: []autoscalingv2.HPAScalingPolicy{{Type: autoscalingv2.PodsScalingPolicy, Value: 4, PeriodSeconds: 60}, {Type: autoscalingv2.PercentScalingPolicy, Value: 100, PeriodSeconds: 60}}}}
+		}, ""},
+		{"CPU target, sidecar without a CPU request", func(p *v1alpha1.MLPipeline) {
+			p.Spec.InitContainers = []corev1.Container{sidecar(func(c *corev1.Container) { c.Resources = corev1.ResourceRequirements{} })}
+		}, "spec.initContainers[0].resources.requests[cpu]"},
+		// The target version.
+		{"minReplicas 0 for 1.37", func(p *v1alpha1.MLPipeline) { queueScaledToZero(p); p.Spec.KubernetesVersion = "1.37" }, ""},
+		{"minReplicas 0 for 1.36", func(p *v1alpha1.MLPipeline) { queueScaledToZero(p); p.Spec.KubernetesVersion = "1.36" }, "spec.autoscaling.minReplicas"},
+		{"unsupported version", func(p *v1alpha1.MLPipeline) { p.Spec.KubernetesVersion = "1.33" }, "spec.kubernetesVersion"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := validPipeline()
@@ -230,4 +287,20 @@ func TestRulesThatReadAnInvalidFieldStaySilent(t *testing.T) {
 	if errs, _, _, _ := check(p, resolve(p, ""), skip); len(errs) != 0 {
 		t.Errorf("with the fields skipped, want no errors, got %v", errs)
 	}
+}
+
+// sidecar is a native sidecar with a CPU request, changed by change.
+func sidecar(change func(*corev1.Container)) corev1.Container {
+	c := corev1.Container{Name: "side", Image: "registry.example.com/s:1", RestartPolicy: ptr.To(corev1.ContainerRestartPolicyAlways),
+		Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("10m")}}}
+	if change != nil {
+		change(&c)
+	}
+	return c
+}
+
+// queueScaledToZero makes the pipeline a queue worker with minReplicas 0.
+func queueScaledToZero(p *v1alpha1.MLPipeline) {
+	p.Spec.Autoscaling.MinReplicas = ptr.To[int32](0)
+	p.Spec.Autoscaling.Queue = &v1alpha1.QueueMetricSpec{MetricName: "backlog", TargetPerReplica: ptr.To(resource.MustParse("20"))}
 }

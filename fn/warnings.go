@@ -40,6 +40,11 @@ func warnings(p *v1alpha1.MLPipeline, resolved settings) []finding {
 			"%s is more than the memory limit %s (%s): /dev/shm counts against it, so filling it gets the container OOM-killed; raise the limit or lower sharedMemory",
 			shm.String(), limit.String(), spec.Child("resources", "limits").Key(string(corev1.ResourceMemory))))
 	}
+	// A quantity without a unit is bytes: "16" for /dev/shm is 16 bytes.
+	if shm := resolved.sharedMemory; shm != nil && shm.Sign() > 0 && shm.Value() < 1<<20 {
+		ws = append(ws, warningAt(spec.Child("sharedMemory"),
+			"is %s, %d bytes: a quantity without a unit is bytes, which no data loader can use; write 16Gi for 16 GiB", shm.String(), shm.Value()))
+	}
 	for _, r := range []struct {
 		name                       corev1.ResourceName
 		withoutRequest, withoutLim string
