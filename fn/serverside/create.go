@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -12,17 +13,22 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	"k8s.io/apiserver/pkg/registry/rest"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
 	"k8s.io/apiserver/pkg/warning"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
+	podutil "k8s.io/kubernetes/pkg/api/pod"
 	"k8s.io/kubernetes/pkg/apis/apps"
 	"k8s.io/kubernetes/pkg/apis/autoscaling"
 	"k8s.io/kubernetes/pkg/apis/core"
+	corevalidation "k8s.io/kubernetes/pkg/apis/core/validation"
 	"k8s.io/kubernetes/pkg/apis/policy"
+	"k8s.io/kubernetes/pkg/features"
 	"k8s.io/kubernetes/pkg/registry/apps/deployment"
 	"k8s.io/kubernetes/pkg/registry/autoscaling/horizontalpodautoscaler"
 	"k8s.io/kubernetes/pkg/registry/policy/poddisruptionbudget"
@@ -133,6 +139,9 @@ func create(obj runtime.Object) (Report, error) {
 			report.Causes = append(report.Causes, Cause{Type: field.ErrorType(c.Type), Field: c.Field, Message: c.Message})
 		}
 	}
+	if d, ok := internal.(*apps.Deployment); ok && len(report.Causes) == 0 {
+		report.Causes = podFromTemplateCauses(d)
+	}
 	report.Warnings = warnings.list
 	dropped, err := droppedFields(versioned, internal)
 	if err != nil {
@@ -158,4 +167,58 @@ func (r *recorder) AddWarning(_, text string) {
 		}
 	}
 	r.list = append(r.list, text)
+}
+
+// podFromTemplateCauses validates a Pod made from a Deployment's template
+// as the Pod registry's strategy does on create: the ReplicaSet controller
+// creates such pods, and some rules hold only for pods (a matchLabelKeys
+// key that the labelSelector repeats), so a Deployment can be accepted
+// while every one of its pods is refused. Causes are at the Deployment's
+// paths (spec.template...).
+func podFromTemplateCauses(d *apps.Deployment) []Cause {
+	template := d.Spec.Template.DeepCopy()
+	pod := &core.Pod{ObjectMeta: template.ObjectMeta, Spec: template.Spec}
+	pod.Name, pod.Namespace = d.Name+"-0", d.Namespace
+	labels := map[string]string{appsv1.DefaultDeploymentUniqueLabelKey: "0"}
+	for k, v := range pod.Labels {
+		labels[k] = v
+	}
+	pod.Labels = labels
+	podutil.DropDisabledPodFields(pod, nil)
+	mergeMatchLabelKeys(pod)
+	opts := podutil.GetValidationOptionsFromPodSpecAndMeta(&pod.Spec, nil, &pod.ObjectMeta, nil)
+	opts.ResourceIsPod = true
+	var causes []Cause
+	for _, e := range corevalidation.ValidatePodCreate(pod, opts) {
+		if strings.HasPrefix(e.Field, "metadata.name") || strings.HasPrefix(e.Field, "metadata.namespace") {
+			continue // the pod's name is the controller's
+		}
+		causes = append(causes, Cause{Type: e.Type, Field: "spec.template." + e.Field, Message: e.ErrorBody()})
+	}
+	return causes
+}
+
+// mergeMatchLabelKeys does what the Pod strategy's PrepareForCreate does to
+// topology spread constraints (mutateTopologySpreadConstraints): each
+// matchLabelKeys key becomes an "In" expression of the labelSelector with
+// the pod's value. That package (pkg/registry/core/pod) cannot be imported:
+// it pulls in the kubelet's client and makes the binary 69 MB instead of
+// 21 MB, so these few lines follow it.
+func mergeMatchLabelKeys(pod *core.Pod) {
+	if !utilfeature.DefaultFeatureGate.Enabled(features.MatchLabelKeysInPodTopologySpread) ||
+		!utilfeature.DefaultFeatureGate.Enabled(features.MatchLabelKeysInPodTopologySpreadSelectorMerge) {
+		return
+	}
+	for i := range pod.Spec.TopologySpreadConstraints {
+		c := &pod.Spec.TopologySpreadConstraints[i]
+		if len(c.MatchLabelKeys) == 0 || c.LabelSelector == nil {
+			continue
+		}
+		for _, key := range c.MatchLabelKeys {
+			if value, ok := pod.Labels[key]; ok {
+				c.LabelSelector.MatchExpressions = append(c.LabelSelector.MatchExpressions, metav1.LabelSelectorRequirement{
+					Key: key, Operator: metav1.LabelSelectorOpIn, Values: []string{value}})
+			}
+		}
+	}
 }

@@ -74,6 +74,13 @@ func TestCreate(t *testing.T) {
 				s.Containers[0].Lifecycle = &corev1.Lifecycle{StopSignal: ptr.To(corev1.SIGTERM)}
 			})
 		}},
+		{name: "matchLabelKeys repeating a selector key: the pods are refused", version: "1.37",
+			wantField: "spec.template.spec.topologySpreadConstraints[0][0]", obj: func() any {
+				return testDeployment(func(s *corev1.PodSpec) {
+					s.TopologySpreadConstraints = []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "zone", WhenUnsatisfiable: corev1.ScheduleAnyway,
+						LabelSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "x"}}, MatchLabelKeys: []string{"app"}}}
+				})
+			}},
 		{name: "minReplicas 0 at 1.37", version: "1.37", obj: func() any { return testHPA(0) }},
 		{name: "minReplicas 0 at 1.36", version: "1.36", wantField: "spec.minReplicas", obj: func() any { return testHPA(0) }},
 		{name: "minReplicas 0 at 1.37 again", version: "1.37", obj: func() any { return testHPA(0) }},
