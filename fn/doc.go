@@ -10,16 +10,20 @@
 //     every problem (yamljson.go turns YAML nodes into the JSON it decodes);
 //   - defaults.go:  the one place defaults are resolved, into the settings
 //     every builder, rule and warning reads as `resolved`;
-//   - validate.go, validate_autoscaling.go, validate_serving.go (the
-//     Service, annotations, shared memory and the passed-through pod,
-//     container and Deployment fields): every rule of the API, reported
-//     all at once as a field.ErrorList at field.Path paths, as the API
-//     server's own validation does; validate_corev1.go holds the API
-//     server's rules for the core/v1 values passed through (imageref.go
+//   - validate.go, validate_autoscaling.go, validate_serving.go,
+//     validate_containers.go: the rules only the function can know (the
+//     presets and their cross-checks, the names it keeps for itself, the
+//     HPA controller's traps), one rule set for every container, reported
+//     all at once as a field.ErrorList at field.Path paths (imageref.go
 //     parses image references);
+//   - servercheck.go: everything else, by the API server's own code
+//     (package serverside) on the built objects at the pipeline's
+//     Kubernetes version, and Pod Security's evaluator on the pod
+//     template; serverpaths.go maps a generated object's field back to the
+//     MLPipeline field the user wrote;
 //   - warnings.go, warnings_safety.go: findings only the user can fix
-//     (warnings_safety.go: Pod Security, host ports, blocking budgets,
-//     ignored autoscaling settings);
+//     (warnings_safety.go: host ports, blocking budgets, ignored
+//     autoscaling settings);
 //   - sort.go:      deterministic order of keys and errors;
 //   - labels.go:    the one place labels, selectors and object metadata are
 //     built;

@@ -167,18 +167,22 @@ log "starting kube-apiserver on 127.0.0.1:$api_port"
 # nothing here needs that Service, so it is switched off. --allow-privileged
 # as in kubeadm clusters, so that Pod Security admission, not this flag, is
 # what must stop a privileged pod.
-"$apiserver_bin" \
-  --etcd-servers "http://127.0.0.1:$etcd_port" \
-  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
-  --endpoint-reconciler-type none --allow-privileged \
-  --cert-dir "$tmp/pki" \
-  --token-auth-file "$tmp/tokens.csv" --authorization-mode RBAC \
-  --service-account-issuer https://kubernetes.default.svc \
-  --service-account-key-file "$tmp/sa.pub" \
-  --service-account-signing-key-file "$tmp/sa.key" \
-  --service-cluster-ip-range 10.96.0.0/16 \
-  >"$out/kube-apiserver.log" 2>&1 &
-apiserver_pid=$!
+# start_apiserver [FLAG...]: kube-apiserver with the flags above and FLAGs.
+start_apiserver() {
+  "$apiserver_bin" \
+    --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --endpoint-reconciler-type none --allow-privileged \
+    --cert-dir "$tmp/pki" \
+    --token-auth-file "$tmp/tokens.csv" --authorization-mode RBAC \
+    --service-account-issuer https://kubernetes.default.svc \
+    --service-account-key-file "$tmp/sa.pub" \
+    --service-account-signing-key-file "$tmp/sa.key" \
+    --service-cluster-ip-range 10.96.0.0/16 \
+    "$@" >>"$out/kube-apiserver.log" 2>&1 &
+  apiserver_pid=$!
+}
+start_apiserver
 
 cat >"$tmp/kubeconfig" <<EOF
 apiVersion: v1
@@ -299,6 +303,29 @@ apply_clean() {
       return 1
     fi
   done
+  pods_from_templates_clean "$ns"
+}
+
+# pods_from_templates_clean NS: a Pod made from each Deployment's template
+# is accepted (dry run) with no warning: some rules hold only for pods, so a
+# Deployment can be accepted while the ReplicaSet controller can create
+# none of its pods.
+pods_from_templates_clean() {
+  local ns=$1 pod
+  kc get deployments.v1.apps -n "$ns" -o json | jq -c '.items[] | {apiVersion: "v1", kind: "Pod",
+    metadata: {name: (.metadata.name + "-from-template"), labels: ((.spec.template.metadata.labels // {}) + {"pod-template-hash": "e2e"}),
+      annotations: (.spec.template.metadata.annotations // {})},
+    spec: .spec.template.spec}' >"$tmp/pods.jsonl"
+  while IFS= read -r pod; do
+    if ! kc create --dry-run=server -n "$ns" -f - <<<"$pod" >"$tmp/stdout" 2>"$tmp/stderr"; then
+      failure="a Pod from the Deployment's template is refused: $(<"$tmp/stderr")"
+      return 1
+    fi
+    if [[ -s "$tmp/stderr" ]]; then
+      failure="a Pod from the Deployment's template is warned about: $(<"$tmp/stderr")"
+      return 1
+    fi
+  done <"$tmp/pods.jsonl"
 }
 
 passed=0 failed=0
@@ -474,28 +501,45 @@ done
 # 'rejected' (the server refuses it too; see corpus/README.md), 'accepted',
 # or 'cross-check' (a mistake only the function can see, which it refuses).
 log "corpus: the function refuses it, or the server accepts its output"
-for file in "$here"/corpus/*.yaml; do
-  name="corpus/$(basename "$file" .yaml)"
-  expect="$(sed -n 's/^# expect: //p' "$file")"
-  [[ "$expect" == accepted || "$expect" == rejected || "$expect" == cross-check ]] ||
-    die "$file has no '# expect: accepted|rejected|cross-check' line"
-  rendered="$out/corpus_$(basename "$file")"
-  if ! "$fn" --warnings=false "$file" >"$rendered" 2>"$tmp/render.err"; then
-    if [[ "$expect" != accepted ]]; then
-      pass "$name" "refused by the function: $(head -n 1 "$tmp/render.err" | sed 's/^error: [^:]*: //')"
+# corpus_case NAME FILE EXPECT [FN_FLAGS...]: one corpus case, as above;
+# 'warned: TEXT' means the function renders it with a warning (a server
+# warning or Pod Security's) and the server refuses or warns with TEXT.
+corpus_case() {
+  local name=$1 file=$2 expect=$3 rendered
+  shift 3
+  rendered="$out/corpus_${name//\//_}.yaml"
+  if ! "$fn" "$@" "$file" >"$rendered" 2>"$tmp/render.err"; then
+    if [[ "$expect" == rejected || "$expect" == cross-check ]]; then
+      pass "$name" "refused by the function: $(grep -m1 '^error' "$tmp/render.err" | sed 's/^error: [^:]*: //' | cut -c1-200)"
     else
       fail "$name" "the function refuses what the server accepts: $(<"$tmp/render.err")"
     fi
-    continue
+    return
+  fi
+  if [[ "$expect" == warned:* ]]; then
+    if grep -q '^warning: .*\(the API server warns\|Pod Security\)' "$tmp/render.err"; then
+      pass "$name/function-warns" "$(grep -m1 '^warning: .*\(the API server warns\|Pod Security\)' "$tmp/render.err" | sed 's/^warning: [^:]*: //' | cut -c1-200)"
+    else
+      fail "$name/function-warns" "the server warns or refuses, the function said nothing: $(<"$tmp/render.err")"
+    fi
+    check_refused "$name" "$rendered" "$(sed 's/^warned: //' <<<"$expect")"
+    return
   fi
   if ! check_manifests "$name" "$rendered"; then
     # check_manifests has already recorded the failure: accepted by the
     # function, rejected (or warned about) by the server.
-    continue
+    return
   fi
   if [[ "$expect" != accepted ]]; then
     fail "$name/expectation" "accepted by the function and by the server; the case says the function refuses it ($expect)"
   fi
+}
+for file in "$here"/corpus/*.yaml; do
+  name="corpus/$(basename "$file" .yaml)"
+  expect="$(sed -n 's/^# expect: //p' "$file")"
+  [[ "$expect" == accepted || "$expect" == rejected || "$expect" == cross-check || "$expect" == warned:* ]] ||
+    die "$file has no '# expect: accepted|rejected|cross-check|warned: TEXT' line"
+  corpus_case "$name" "$file" "$expect"
 done
 
 # ---------------------------------------------------- positive controls
@@ -622,6 +666,35 @@ for g in "${goldens[@]}"; do
   fi
   check_manifests "$name" "$file" || true
 done
+
+# ----------------------------------------------------- the target version
+# The same server emulating Kubernetes 1.35 (--emulated-version: it then
+# validates as 1.35 does, with 1.35's feature gates), on a fresh etcd
+# prefix. versions/*.yaml are rendered with --kubernetes-version 1.35 and
+# checked as the corpus is; the negative control renders the scale-to-zero
+# case for 1.37 instead, which this server must refuse.
+log "restarting kube-apiserver with --emulated-version=1.35"
+emulated=1.35
+stop "$kcm_pid" kube-controller-manager
+kcm_pid=""
+stop "$apiserver_pid" kube-apiserver
+start_apiserver --emulated-version="$emulated" --etcd-prefix=/registry-emulated-$emulated
+wait_for "kube-apiserver (emulating $emulated)" "$apiserver_pid" 120 kc get --raw /readyz
+emulated_version="$(kc get --raw /version | jq -r '.emulationMajor + "." + .emulationMinor')"
+if [[ "$emulated_version" == "$emulated" ]]; then
+  pass "versions/server" "the server emulates Kubernetes $emulated_version"
+else
+  fail "versions/server" "the server reports emulation version '$emulated_version', want $emulated"
+fi
+for file in "$here"/versions/*.yaml; do
+  name="versions/$(basename "$file" .yaml)"
+  expect="$(sed -n 's/^# expect: //p' "$file")"
+  [[ -n "$expect" ]] || die "$file has no '# expect:' line"
+  corpus_case "$name" "$file" "$expect" --kubernetes-version "$emulated"
+done
+"$fn" --kubernetes-version 1.37 "$here/versions/min-replicas-zero.yaml" >"$out/versions_for_1.37.yaml" 2>"$tmp/render.err" ||
+  fail "versions/negative-control" "the function refuses minReplicas 0 for 1.37: $(<"$tmp/render.err")"
+check_refused "versions/negative-control" "$out/versions_for_1.37.yaml" "spec.minReplicas"
 
 # ------------------------------------------------------------------ summary
 printf '\ne2e-apiserver summary (kube-apiserver %s, Pod Security restricted):\n' \
