@@ -68,7 +68,7 @@ func find(rows []row, f func(bench.Case) bool) (row, bool) {
 func targets(b *strings.Builder, m measured) bool {
 	var limits []target
 	if len(m.kustomize) > 0 {
-		limits = append(limits, target{"kustomize build: CPU of kustomize + function / kustomize + identity", m.kustomize[0].cpuRatio, 1.20, 0})
+		limits = append(limits, target{"kustomize build: CPU of kustomize + function / kustomize + identity", m.kustomize[0].cpuRatio, 1.35, 0})
 	}
 	big, haveBig := find(m.scale, func(c bench.Case) bool { return c.Items == 10000 })
 	mid, haveMid := find(m.scale, func(c bench.Case) bool { return c.Items == 1000 })
