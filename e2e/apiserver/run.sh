@@ -316,6 +316,11 @@ pods_from_templates_clean() {
     metadata: {name: (.metadata.name + "-from-template"), labels: ((.spec.template.metadata.labels // {}) + {"pod-template-hash": "e2e"}),
       annotations: (.spec.template.metadata.annotations // {})},
     spec: .spec.template.spec}' >"$tmp/pods.jsonl"
+  # Pod admission looks up the service account a pod names; as "default"
+  # in new_namespace, the cluster admin's part.
+  jq -r '.spec.serviceAccountName // empty' "$tmp/pods.jsonl" | sort -u | while IFS= read -r sa; do
+    kc create serviceaccount "$sa" -n "$ns" >/dev/null 2>&1 || true
+  done
   while IFS= read -r pod; do
     if ! kc create --dry-run=server -n "$ns" -f - <<<"$pod" >"$tmp/stdout" 2>"$tmp/stderr"; then
       failure="a Pod from the Deployment's template is refused: $(<"$tmp/stderr")"
