@@ -42,7 +42,7 @@ func runCommand(t *testing.T, stdin string, args ...string) (stdout, stderr stri
 func TestBadConfigExitsOneWithFieldPath(t *testing.T) {
 	for _, tc := range []struct{ fixture, field string }{
 		{"typo-unknown-field", "spec.autoscaling.maxReplica: Forbidden: unknown field"},
-		{"max-below-min", "spec.autoscaling.maxReplicas: Invalid value: 2: must be greater than or equal to minReplicas 5"},
+		{"max-below-min", "spec.autoscaling.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`"},
 		{"cpu-target-without-request", "spec.autoscaling.targetCPUUtilizationPercentage: Invalid value: 60: needs spec.resources.requests[cpu]"},
 		{"bad-quantity", `spec.resources.requests[cpu]: Invalid value: "500mc": must be a quantity`},
 		{"spec-not-a-map", "spec: Invalid value: "},
