@@ -65,7 +65,7 @@ func utilizationTarget(p *v1alpha1.MLPipeline, target *int32, isDefault bool, re
 	if *target <= 0 {
 		return field.ErrorList{field.Invalid(fldPath, *target, "must be more than 0")}
 	}
-	if _, ok := p.Spec.Resources.Requests[resource]; ok {
+	if requested(p.Spec.Resources, resource) {
 		return nil
 	}
 	if isDefault {
@@ -215,10 +215,7 @@ func sidecarRequests(p *v1alpha1.MLPipeline, resolved defaults.Settings) field.E
 			if r.target == nil {
 				continue
 			}
-			if _, ok := c.Resources.Requests[r.name]; ok {
-				continue
-			}
-			if _, ok := c.Resources.Limits[r.name]; ok { // the server defaults the request to it
+			if requested(c.Resources, r.name) {
 				continue
 			}
 			errs = append(errs, field.Required(field.NewPath("spec", "initContainers").Index(i).Child("resources", "requests").Key(string(r.name)),
@@ -226,4 +223,13 @@ func sidecarRequests(p *v1alpha1.MLPipeline, resolved defaults.Settings) field.E
 		}
 	}
 	return errs
+}
+
+// requested says whether a container's pods have a request for the
+// resource, the one the HPA controller measures utilization against: set,
+// or defaulted by the API server from the limit.
+func requested(r corev1.ResourceRequirements, name corev1.ResourceName) bool {
+	_, request := r.Requests[name]
+	_, limit := r.Limits[name]
+	return request || limit
 }
