@@ -294,3 +294,46 @@ func TestCapacityLineOnStderrOnlyStandalone(t *testing.T) {
 		t.Errorf("KRM mode prints the capacity line on stderr:\n%s", stderr)
 	}
 }
+
+// "--warnings false" reads "false" as the config file; the error says to
+// write "--warnings=false" instead of "reading false: no such file".
+func TestBoolFlagWithSpaceSaysToUseEquals(t *testing.T) {
+	config := filepath.Join("testdata", "success", "minimal", "config.yaml")
+	_, stderr, code := runCommand(t, "", "--warnings", "false", config)
+	if code != 1 || !strings.Contains(stderr, "write --warnings=false") {
+		t.Errorf("exit code %d, stderr %q; want 1 and the hint", code, stderr)
+	}
+	// The negative control: with "=" it renders.
+	if _, stderr, code := runCommand(t, "", "--warnings=false", config); code != 0 {
+		t.Errorf("--warnings=false: exit code %d, stderr %q", code, stderr)
+	}
+}
+
+// In KRM mode stderr carries the warnings, each with its id, for kustomize,
+// which shows no results; under kpt, which prints the results itself, the
+// warnings are only in the results, so that each shows once.
+func TestKRMWarningsOnStderrUnlessKptShowsResults(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "success", "minimal", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const warning = "warning: MLPipeline minimal: spec.resources.limits[memory]: is not set"
+	item := "  " + strings.ReplaceAll(strings.TrimSpace(string(b)), "\n", "\n  ")
+	kustomize := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n-" + strings.TrimPrefix(item, " ") + "\n"
+	kpt := strings.Replace(kustomize, "  name: minimal\n", "  name: minimal\n    annotations:\n      internal.config.kubernetes.io/seqindent: compact\n", 1)
+	if kpt == kustomize {
+		t.Fatal("the kpt annotation was not added")
+	}
+	for _, tc := range []struct {
+		name, in string
+		onStderr bool
+	}{{"kustomize", kustomize, true}, {"kpt", kpt, false}} {
+		stdout, stderr, code := runCommand(t, tc.in)
+		if code != 0 || !strings.Contains(stdout, "id: no-memory-limit") {
+			t.Errorf("%s: exit code %d, the results lack the warning's id:\n%s\n%s", tc.name, code, stdout, stderr)
+		}
+		if got := strings.Contains(stderr, warning) && strings.Contains(stderr, "[no-memory-limit]"); got != tc.onStderr {
+			t.Errorf("%s: warning with its id on stderr: %v, want %v:\n%s", tc.name, got, tc.onStderr, stderr)
+		}
+	}
+}

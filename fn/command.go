@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +14,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework/command"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/serverside"
@@ -52,12 +55,20 @@ func NewCommand(version string) *cobra.Command {
 		if !serverside.IsSupported(p.kubernetesVersion) {
 			return fmt.Errorf("--kubernetes-version %q is not supported: use one of %s", p.kubernetesVersion, strings.Join(serverside.Versions, ", "))
 		}
+		if err := misreadBoolFlag(c, args); err != nil {
+			return err
+		}
 		var err error
+		warnings := *showWarnings
 		// The capacity lines go to stderr only standalone: kpt shows results
 		// itself.
 		var info framework.Results
 		if len(args) == 0 {
-			err = runKRM(p, c.InOrStdin(), c.OutOrStdout())
+			var shownByKpt bool
+			shownByKpt, err = runKRM(p, c.InOrStdin(), c.OutOrStdout())
+			// kpt prints the results, warnings included, and then
+			// stderr line by line: the warnings would show twice.
+			warnings = warnings && !shownByKpt
 			// kyaml's --stack flag: the stack of a wrapped kyaml error.
 			if stack, _ := c.Flags().GetBool("stack"); stack && kerrors.GetStack(err) != "" {
 				defer fmt.Fprintln(c.ErrOrStderr(), kerrors.GetStack(err))
@@ -66,7 +77,7 @@ func NewCommand(version string) *cobra.Command {
 			err = renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout())
 			info = p.capacity
 		}
-		return reportResults(c, err, p.results, info, *showWarnings)
+		return reportResults(c, err, p.results, info, warnings)
 	}
 	// kyaml's command silences cobra's errors, flag errors included.
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -76,20 +87,51 @@ func NewCommand(version string) *cobra.Command {
 	return cmd
 }
 
+// misreadBoolFlag catches "--warnings false": a boolean flag takes its
+// value only after "=", so pflag reads the flag as true and "false" as the
+// config file, which would fail as a missing file.
+func misreadBoolFlag(c *cobra.Command, args []string) error {
+	if len(args) == 0 || !c.Flags().Changed("warnings") {
+		return nil
+	}
+	if _, err := strconv.ParseBool(args[0]); err != nil {
+		return nil
+	}
+	if _, err := os.Stat(args[0]); err == nil {
+		return nil
+	}
+	err := fmt.Errorf("%q after --warnings is read as a file name: a boolean flag takes its value after =; write --warnings=%s", args[0], args[0])
+	_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
+	return err
+}
+
 // runKRM runs the processor as a KRM function. A ResourceList goes back to
 // the orchestrator even on error, since its results carry the problems;
 // plain YAML piped in by hand goes back only on success, like standalone
-// output. Which of the two came in is what kyaml's reader saw.
-func runKRM(p *Processor, in io.Reader, out io.Writer) error {
+// output. Which of the two came in is what kyaml's reader saw. shownByKpt
+// says kpt sent the list, and so shows its results to the user itself.
+func runKRM(p *Processor, in io.Reader, out io.Writer) (shownByKpt bool, err error) {
 	var buf bytes.Buffer
 	rw := &kio.ByteReadWriter{Reader: in, Writer: &buf, KeepReaderAnnotations: true}
-	err := executeKRM(p, rw)
+	err = executeKRM(p, rw, &shownByKpt)
 	if err == nil || rw.WrappingKind == kio.ResourceListKind {
 		if _, werr := out.Write(buf.Bytes()); werr != nil && err == nil {
 			err = werr
 		}
 	}
-	return err
+	return shownByKpt, err
+}
+
+// sentByKpt says the items come from kpt: kpt reads a package keeping each
+// file's sequence indentation in kyaml's seqindent annotation, which
+// kustomize (whose users see only stderr) and Argo CD do not write.
+func sentByKpt(items []*yaml.RNode) bool {
+	for _, item := range items {
+		if _, ok := item.GetAnnotations()[kioutil.SeqIndentAnnotation]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // executeKRM is kyaml's framework.Execute with one step more: the items are
@@ -99,7 +141,7 @@ func runKRM(p *Processor, in io.Reader, out io.Writer) error {
 // plain value. Such items get the ResourceList back as it came, with an
 // error result naming each one; the rest is framework.Execute's, step by
 // step.
-func executeKRM(p *Processor, rw *kio.ByteReadWriter) error {
+func executeKRM(p *Processor, rw *kio.ByteReadWriter, shownByKpt *bool) error {
 	items, err := rw.Read()
 	if err != nil {
 		return kerrors.WrapPrefixf(err, "failed to read ResourceList input")
@@ -118,6 +160,7 @@ func executeKRM(p *Processor, rw *kio.ByteReadWriter) error {
 		}
 		return bad
 	}
+	*shownByKpt = sentByKpt(items)
 	nodeAnnos, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
 	if err != nil {
 		return err

@@ -34,6 +34,9 @@ func formatResults(rs framework.Results) string {
 			fmt.Fprintf(&b, "%s: ", r.Field.Path)
 		}
 		b.WriteString(r.Message)
+		if id := r.Tags[WarningIDTag]; id != "" {
+			fmt.Fprintf(&b, " [%s]", id)
+		}
 		b.WriteString("\n")
 	}
 	return b.String()

@@ -113,8 +113,8 @@ func generate(src pipelineSource, kubernetesVersion string) (*pipelineOutput, fr
 	if err != nil {
 		return nil, append(results, src.origin.result(framework.Error, validation.FindingAt("", "%v", err)))
 	}
-	ws := append(validation.Warnings(p, resolved), serverWarnings...)
-	results = append(results, src.origin.results(framework.Warning, append(ws, podSecurity...))...)
+	ws := append(append(validation.Warnings(p, resolved), serverWarnings...), podSecurity...)
+	results = append(results, src.origin.results(framework.Warning, validation.Unignored(p, ws))...)
 	out := &pipelineOutput{owner: objects.OwnerKey(p.Namespace, p.Name), origin: src.origin, capacity: objects.Capacity(dep, resolved)}
 	for _, obj := range built {
 		node, err := yamlnode.FromObject(obj)

@@ -12,6 +12,10 @@ import (
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/yamlnode"
 )
 
+// WarningIDTag is the tag of a warning's result that holds its id, the
+// one to list in the ignore-warnings annotation.
+const WarningIDTag = "id"
+
 // origin says where an object came from, for results: its identity and the
 // file and index the orchestrator read it from.
 type origin struct {
@@ -55,6 +59,12 @@ func (o origin) result(severity framework.Severity, fe validation.Finding) *fram
 	}
 	if fe.Path != "" {
 		r.Field = &framework.Field{Path: fe.Path}
+	}
+	// The result's tags are where kpt's structured results keep what a
+	// tool reads beside the message (kyaml's Result has no field of its
+	// own for it).
+	if fe.ID != "" {
+		r.Tags = map[string]string{WarningIDTag: fe.ID}
 	}
 	return r
 }

@@ -22,3 +22,8 @@ const (
 // use to track where an object lives; they are theirs, not the user's nor
 // the function's.
 var BookkeepingPrefixes = []string{"internal.config.kubernetes.io/", "config.kubernetes.io/", "kustomize.config.k8s.io/"}
+
+// IgnoreWarningsAnnotation, on an MLPipeline, lists the ids of warnings
+// (comma-separated) not to report for it, as kube-score's kube-score/ignore
+// does for its checks.
+const IgnoreWarningsAnnotation = "mlpipeline.dev/ignore-warnings"

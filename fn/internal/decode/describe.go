@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	sigsjson "sigs.k8s.io/json"
 )
@@ -46,8 +47,16 @@ func describeDecodeError(raw json.RawMessage, t reflect.Type) *field.Error {
 		return typeInvalid("must be a whole number")
 	}
 	got, _, _ := strings.Cut(typeErr.Value, " ")
-	return typeInvalid(fmt.Sprintf("must be %s, not %s", kindWord(t), article(got)))
+	detail := fmt.Sprintf("must be %s, not %s", kindWord(t), article(got))
+	if word, ok := shown.(string); ok && t.Kind() == reflect.Bool && yaml11Booleans.Has(word) {
+		detail += fmt.Sprintf(": only true and false are booleans here (%q is one only in YAML 1.1)", word)
+	}
+	return typeInvalid(detail)
 }
+
+// yaml11Booleans are the words YAML 1.1 reads as booleans besides true
+// and false; to YAML 1.2, which kyaml reads, they are strings.
+var yaml11Booleans = sets.New("y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF")
 
 // article puts "a" or "an" before a JSON type name.
 func article(word string) string {

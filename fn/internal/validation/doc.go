@@ -14,5 +14,6 @@
 //     object's field back to the MLPipeline field the user wrote;
 //     podsecurity.go does the same for Pod Security's evaluator.
 //   - warnings.go, warnings_safety.go: findings only the user can fix,
-//     as Findings (finding.go).
+//     as Findings (finding.go), each with its id (ids.go); ignore.go drops
+//     those the MLPipeline's ignore-warnings annotation lists.
 package validation

@@ -27,7 +27,7 @@ func PodSecurityFindings(p *v1alpha1.MLPipeline, resolved defaults.Settings, tem
 		if v.Detail != "" {
 			reason += " (" + v.Detail + ")"
 		}
-		out = append(out, FindingAt(podSecurityField(p, v), "Pod Security \"restricted\" (Kubernetes %s) would refuse the pods: %s", resolved.KubernetesVersion, reason))
+		out = append(out, warningAtPath(WarnPodSecurity, podSecurityField(p, v), "Pod Security \"restricted\" (Kubernetes %s) would refuse the pods: %s", resolved.KubernetesVersion, reason))
 	}
 	return out, nil
 }

@@ -105,9 +105,9 @@ func serverWarning(kind, text string, p *v1alpha1.MLPipeline, resolved defaults.
 	const who = "the API server warns: "
 	if m := warningPath.FindStringSubmatch(text); m != nil {
 		if user, wrote := userPath(kind, m[1], p, resolved); wrote {
-			return FindingAt(user, "%s%s", who, m[2])
+			return warningAtPath(WarnAPIServer, user, "%s%s", who, m[2])
 		}
-		return FindingAt("", "%s%s (at %s of the generated %s %s)", who, m[2], m[1], kind, objects.OwnerKey(p.Namespace, p.Name))
+		return warningAtPath(WarnAPIServer, "", "%s%s (at %s of the generated %s %s)", who, m[2], m[1], kind, objects.OwnerKey(p.Namespace, p.Name))
 	}
-	return FindingAt("", "%s%s (on the generated %s %s)", who, text, kind, objects.OwnerKey(p.Namespace, p.Name))
+	return warningAtPath(WarnAPIServer, "", "%s%s (on the generated %s %s)", who, text, kind, objects.OwnerKey(p.Namespace, p.Name))
 }

@@ -17,7 +17,7 @@ func hostPortWarnings(ports []corev1.ContainerPort, fldPath *field.Path) []Findi
 	var ws []Finding
 	for i, port := range ports {
 		if port.HostPort != 0 {
-			ws = append(ws, warningAt(fldPath.Index(i).Child("hostPort"),
+			ws = append(ws, warningAt(WarnHostPort, fldPath.Index(i).Child("hostPort"),
 				"is set: every replica needs port %d free on its node, so replicas cannot share a node and rollouts can stall; "+
 					"Pod Security \"baseline\" and \"restricted\" refuse host ports; use a Service instead", port.HostPort))
 		}
@@ -32,7 +32,7 @@ func pdbWarnings(resolved defaults.Settings, fldPath *field.Path) []Finding {
 		return nil
 	}
 	if v := resolved.PDBMaxUnavailable; isZero(v) {
-		return []Finding{warningAt(fldPath.Child("maxUnavailable"),
+		return []Finding{warningAt(WarnPDBBlocksDrains, fldPath.Child("maxUnavailable"),
 			"is %s: no pod may ever be evicted, so node drains and cluster upgrades wait for ever; allow at least 1", v.String())}
 	}
 	v := resolved.PDBMinAvailable
@@ -46,7 +46,7 @@ func pdbWarnings(resolved defaults.Settings, fldPath *field.Path) []Finding {
 		fewest = max(resolved.MinReplicas, 1)
 	}
 	if v.Type == intstr.String && v.StrVal == "100%" || v.Type == intstr.Int && v.IntVal >= fewest {
-		return []Finding{warningAt(fldPath.Child("minAvailable"),
+		return []Finding{warningAt(WarnPDBBlocksDrains, fldPath.Child("minAvailable"),
 			"is %s while the pipeline may run %d pod(s): no pod may be evicted then, so node drains wait for ever; keep it below the replica count",
 			v.String(), fewest)}
 	}
@@ -82,7 +82,7 @@ func ignoredAutoscalingWarnings(a *v1alpha1.AutoscalingSpec, resolved defaults.S
 	if len(ignored) == 0 {
 		return nil
 	}
-	return []Finding{warningAt(fldPath.Child("enabled"),
+	return []Finding{warningAt(WarnAutoscalingIgnored, fldPath.Child("enabled"),
 		"is false, so %s take no effect: no HPA is generated and spec.replicas sets the size; remove them or enable autoscaling",
 		strings.Join(ignored, ", "))}
 }
