@@ -153,8 +153,10 @@ type MLPipelineSpec struct {
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	Replicas *int32 `json:"replicas,omitempty"`
-	// Strategy of the Deployment's rollouts, for example maxSurge 0 on a
-	// scarce GPU pool.
+	// Strategy of the Deployment's rollouts. With GPUs (gpu.count or
+	// resourceClaims) it defaults to RollingUpdate with maxSurge 0 and
+	// maxUnavailable 1, so that a rollout needs no spare GPU; otherwise to
+	// the API server's.
 	// +optional
 	Strategy *appsv1.DeploymentStrategy `json:"strategy,omitempty"`
 	// ProgressDeadlineSeconds of the Deployment; the API server's default

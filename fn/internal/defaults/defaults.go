@@ -1,6 +1,7 @@
 package defaults
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -51,6 +52,13 @@ type Settings struct {
 	ContainerName string
 	GPUResource   corev1.ResourceName
 	GPUCount      int32
+	// GPUs says the pods get GPUs, from spec.gpu.count or through
+	// spec.resourceClaims.
+	GPUs bool
+	// Strategy is the Deployment's: the user's, or for a pipeline with GPUs
+	// GPUStrategy (then GPUStrategyDefault), or nil for the API server's.
+	Strategy           *appsv1.DeploymentStrategy
+	GPUStrategyDefault bool
 
 	Autoscaling  bool
 	MinReplicas  int32
@@ -127,6 +135,12 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 			out.GPUResource = corev1.ResourceName(s.GPU.ResourceName)
 		}
 	}
+	out.GPUs = out.GPUCount > 0 || len(s.ResourceClaims) > 0
+	out.Strategy = s.Strategy
+	if out.Strategy == nil && out.GPUs {
+		out.Strategy = GPUStrategy()
+		out.GPUStrategyDefault = true
+	}
 	if s.Replicas != nil {
 		out.Replicas = *s.Replicas
 	}
@@ -195,6 +209,20 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 		}
 	}
 	return out
+}
+
+// GPUStrategy is the rollout of a pipeline with GPUs: one old pod goes
+// before its replacement starts, so a rollout needs no spare GPU. The API
+// server's default, 25 % surge, needs spare GPUs, and on a full GPU pool
+// its new pods stay Pending and the rollout stalls.
+func GPUStrategy() *appsv1.DeploymentStrategy {
+	return &appsv1.DeploymentStrategy{
+		Type: appsv1.RollingUpdateDeploymentStrategyType,
+		RollingUpdate: &appsv1.RollingUpdateDeployment{
+			MaxSurge:       ptr.To(intstr.FromInt32(0)),
+			MaxUnavailable: ptr.To(intstr.FromInt32(1)),
+		},
+	}
 }
 
 // resolveContainer gives a container (the pipeline's or an init container)

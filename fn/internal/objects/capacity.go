@@ -32,8 +32,10 @@ func Capacity(d *appsv1.Deployment, resolved defaults.Settings) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "capacity at %s %d: requests %s", word, n, listTotals(requests, n, nil))
 	fmt.Fprintf(&b, "; limits %s", listTotals(limits, n, unlimited))
-	if surge := maxSurge(d.Spec.Strategy, n); surge > 0 {
-		fmt.Fprintf(&b, "; a rolling update may run %d more pod(s) (maxSurge %s)", surge, surgeText(d.Spec.Strategy))
+	if surge := MaxSurge(d.Spec.Strategy, n); surge > 0 {
+		fmt.Fprintf(&b, "; a rolling update may run %d more pod(s) (maxSurge %s)", surge, SurgeText(d.Spec.Strategy))
+	} else if resolved.GPUStrategyDefault {
+		b.WriteString("; a rolling update runs no extra pod and so needs no spare GPU (maxSurge 0, maxUnavailable 1, the default with GPUs)")
 	}
 	if pod.RuntimeClassName != nil {
 		fmt.Fprintf(&b, "; plus the pod overhead of RuntimeClass %q, if it sets one", *pod.RuntimeClassName)
@@ -171,8 +173,8 @@ func resourceRank(name corev1.ResourceName) int {
 // defaultMaxSurge is the API server's default for a rolling update.
 var defaultMaxSurge = intstr.FromString("25%")
 
-// maxSurge is how many pods a rolling update may add above n.
-func maxSurge(strategy appsv1.DeploymentStrategy, n int32) int {
+// MaxSurge is how many pods a rolling update may add above n.
+func MaxSurge(strategy appsv1.DeploymentStrategy, n int32) int {
 	if strategy.Type == appsv1.RecreateDeploymentStrategyType || n == 0 {
 		return 0
 	}
@@ -187,7 +189,9 @@ func maxSurge(strategy appsv1.DeploymentStrategy, n int32) int {
 	return surge
 }
 
-func surgeText(strategy appsv1.DeploymentStrategy) string {
+// SurgeText is maxSurge as the strategy gives it, or the API server's
+// default.
+func SurgeText(strategy appsv1.DeploymentStrategy) string {
 	if strategy.RollingUpdate != nil && strategy.RollingUpdate.MaxSurge != nil {
 		return strategy.RollingUpdate.MaxSurge.String()
 	}

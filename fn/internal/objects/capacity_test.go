@@ -80,7 +80,7 @@ func TestMaxSurge(t *testing.T) {
 		{appsv1.DeploymentStrategy{RollingUpdate: &appsv1.RollingUpdateDeployment{MaxSurge: ptr.To(intstr.FromInt32(0))}}, 8, 0},
 		{appsv1.DeploymentStrategy{RollingUpdate: &appsv1.RollingUpdateDeployment{MaxSurge: ptr.To(intstr.FromString("50%"))}}, 3, 2},
 	} {
-		if got := maxSurge(tc.strategy, tc.n); got != tc.want {
+		if got := MaxSurge(tc.strategy, tc.n); got != tc.want {
 			t.Errorf("%+v at %d: got %d, want %d", tc.strategy, tc.n, got, tc.want)
 		}
 	}

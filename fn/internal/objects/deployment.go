@@ -23,8 +23,8 @@ func deployment(p *v1alpha1.MLPipeline, resolved defaults.Settings) *appsv1.Depl
 			ProgressDeadlineSeconds: p.Spec.ProgressDeadlineSeconds,
 		},
 	}
-	if p.Spec.Strategy != nil {
-		d.Spec.Strategy = *p.Spec.Strategy
+	if resolved.Strategy != nil {
+		d.Spec.Strategy = *resolved.Strategy
 	}
 	if !resolved.Autoscaling {
 		d.Spec.Replicas = ptr.To(resolved.Replicas)

@@ -22,6 +22,7 @@ const (
 	WarnAutoscalingIgnored      = "autoscaling-settings-ignored"
 	WarnAPIServer               = "api-server-warning"
 	WarnPodSecurity             = "pod-security-restricted"
+	WarnGPUSurge                = "gpu-rollout-surge"
 	WarnUnknownID               = "unknown-warning-id"
 )
 
@@ -32,5 +33,5 @@ var WarningIDs = sets.New(
 	WarnReplicasIgnored, WarnSharedMemoryAboveLimit, WarnSharedMemoryWithoutUnit,
 	WarnNoMemoryRequest, WarnNoMemoryLimit, WarnNoEphemeralRequest, WarnNoEphemeralLimit,
 	WarnGPUMetricName, WarnHostPort, WarnPDBBlocksDrains, WarnAutoscalingIgnored,
-	WarnAPIServer, WarnPodSecurity, WarnUnknownID,
+	WarnAPIServer, WarnPodSecurity, WarnGPUSurge, WarnUnknownID,
 )

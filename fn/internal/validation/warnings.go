@@ -76,6 +76,7 @@ func Warnings(p *v1alpha1.MLPipeline, resolved defaults.Settings) []Finding {
 			"is not set, so the HPA reads %s, the NVIDIA DCGM exporter's metric, while the pipeline requests %s; name the metric your GPUs' exporter serves",
 			defaults.DefaultGPUMetricName, resolved.GPUResource))
 	}
+	ws = append(ws, gpuWarnings(p, resolved, spec)...)
 	ws = append(ws, hostPortWarnings(s.Ports, spec.Child("ports"))...)
 	ws = append(ws, pdbWarnings(resolved, spec.Child("podDisruptionBudget"))...)
 	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, resolved, spec.Child("autoscaling"))...)

@@ -1,0 +1,47 @@
+package validation
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/defaults"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/objects"
+)
+
+// gpuWarnings are about what GPU servers need beyond other pipelines.
+func gpuWarnings(p *v1alpha1.MLPipeline, resolved defaults.Settings, spec *field.Path) []Finding {
+	var ws []Finding
+	ws = append(ws, gpuSurgeWarnings(p, resolved, spec.Child("strategy"))...)
+	return ws
+}
+
+// gpuSurgeWarnings: a rolling update that surges needs that many spare
+// GPUs; on a full GPU pool the new pods stay Pending and the rollout
+// stalls until its progress deadline.
+func gpuSurgeWarnings(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPath *field.Path) []Finding {
+	if !resolved.GPUs || resolved.GPUStrategyDefault || resolved.Strategy == nil {
+		return nil
+	}
+	word, n := "replicas", resolved.Replicas
+	if resolved.Autoscaling {
+		word, n = "maxReplicas", resolved.MaxReplicas
+	}
+	surge := objects.MaxSurge(*resolved.Strategy, n)
+	if surge == 0 {
+		return nil
+	}
+	at := fldPath
+	if r := resolved.Strategy.RollingUpdate; r != nil && r.MaxSurge != nil {
+		at = fldPath.Child("rollingUpdate", "maxSurge")
+	}
+	needs := "their resource claims' devices to spare"
+	if resolved.GPUCount > 0 {
+		needs = fmt.Sprintf("%d %s to spare", int64(surge)*int64(resolved.GPUCount), resolved.GPUResource)
+	}
+	return []Finding{warningAt(WarnGPUSurge, at,
+		"lets a rolling update at %s %d start %d more pod(s) (maxSurge %s), which need %s: on a full GPU pool they stay Pending and the rollout stalls; "+
+			"set rollingUpdate.maxSurge: 0 and maxUnavailable: 1 (the default with GPUs when spec.strategy is not set), or keep that many GPUs free",
+		word, n, surge, objects.SurgeText(*resolved.Strategy), needs)}
+}
