@@ -4,6 +4,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
@@ -18,6 +19,10 @@ const (
 	DefaultMinReplicas     int32 = 1
 	DefaultReplicas        int32 = 1
 	DefaultTargetCPU       int32 = 80
+	// DefaultUnhealthyPodEvictionPolicy lets a drain evict a pod that never
+	// became Ready (a model that hangs while loading): under the API
+	// server's IfHealthyBudget such a pod blocks every drain of its node.
+	DefaultUnhealthyPodEvictionPolicy = policyv1.AlwaysAllow
 	// DefaultGPUMetricName is the NVIDIA DCGM exporter's GPU utilisation
 	// gauge, as prometheus-adapter serves it.
 	DefaultGPUMetricName = "DCGM_FI_DEV_GPU_UTIL"
@@ -74,9 +79,10 @@ type Settings struct {
 	ObjectOrExternalMetric bool
 	Replicas               int32
 
-	PDB               bool
-	PDBMinAvailable   *intstr.IntOrString
-	PDBMaxUnavailable *intstr.IntOrString
+	PDB                           bool
+	PDBMinAvailable               *intstr.IntOrString
+	PDBMaxUnavailable             *intstr.IntOrString
+	PDBUnhealthyPodEvictionPolicy policyv1.UnhealthyPodEvictionPolicyType
 
 	DefaultSpread       bool
 	DefaultAntiAffinity bool
@@ -172,6 +178,10 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 		out.PDB = ptr.Deref(b.Enabled, true)
 		out.PDBMinAvailable = b.MinAvailable
 		out.PDBMaxUnavailable = b.MaxUnavailable
+		out.PDBUnhealthyPodEvictionPolicy = ptr.Deref(b.UnhealthyPodEvictionPolicy, "")
+	}
+	if out.PDBUnhealthyPodEvictionPolicy == "" {
+		out.PDBUnhealthyPodEvictionPolicy = DefaultUnhealthyPodEvictionPolicy
 	}
 	if out.PDBMinAvailable == nil && out.PDBMaxUnavailable == nil {
 		out.PDBMaxUnavailable = ptr.To(intstr.FromInt32(1))

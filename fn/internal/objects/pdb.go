@@ -15,9 +15,10 @@ func pdb(p *v1alpha1.MLPipeline, resolved defaults.Settings) *policyv1.PodDisrup
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
 		ObjectMeta: objectMeta(p),
 		Spec: policyv1.PodDisruptionBudgetSpec{
-			Selector:       &metav1.LabelSelector{MatchLabels: selectorLabels(p)},
-			MinAvailable:   resolved.PDBMinAvailable,
-			MaxUnavailable: resolved.PDBMaxUnavailable,
+			Selector:                   &metav1.LabelSelector{MatchLabels: selectorLabels(p)},
+			MinAvailable:               resolved.PDBMinAvailable,
+			MaxUnavailable:             resolved.PDBMaxUnavailable,
+			UnhealthyPodEvictionPolicy: &resolved.PDBUnhealthyPodEvictionPolicy,
 		},
 	}
 }

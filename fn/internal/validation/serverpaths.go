@@ -85,7 +85,7 @@ func userPath(kind, generated string, p *v1alpha1.MLPipeline, resolved defaults.
 		mapped = hpaPath(t, p, resolved)
 	case kind == "PodDisruptionBudget":
 		switch t.at(1) {
-		case "minAvailable", "maxUnavailable":
+		case "minAvailable", "maxUnavailable", "unhealthyPodEvictionPolicy":
 			mapped = join("spec.podDisruptionBudget", t[1:])
 		case "":
 			// The rules on both fields together report at spec.
