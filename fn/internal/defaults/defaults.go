@@ -19,6 +19,11 @@ const (
 	DefaultMinReplicas     int32 = 1
 	DefaultReplicas        int32 = 1
 	DefaultTargetCPU       int32 = 80
+	// The API server's defaults that warnings reason with: a Deployment's
+	// progress deadline, and a probe's period and failure threshold.
+	DefaultProgressDeadlineSeconds int32 = 600
+	DefaultProbePeriodSeconds      int32 = 10
+	DefaultProbeFailureThreshold   int32 = 3
 	// DefaultUnhealthyPodEvictionPolicy lets a drain evict a pod that never
 	// became Ready (a model that hangs while loading): under the API
 	// server's IfHealthyBudget such a pod blocks every drain of its node.
@@ -98,6 +103,14 @@ type Settings struct {
 	WritableTmp bool
 	// SharedMemory is the size of the /dev/shm emptyDir, when there is one.
 	SharedMemory *resource.Quantity
+
+	// ProgressDeadlineSeconds is the Deployment's, the API server's default
+	// when spec.progressDeadlineSeconds is not set.
+	ProgressDeadlineSeconds int32
+	// StartupSeconds is the longest the startup probe lets the container
+	// start (initialDelaySeconds + failureThreshold × periodSeconds), 0
+	// without one.
+	StartupSeconds int64
 
 	// Service says a Service is generated, of ServiceType.
 	Service     bool
@@ -209,6 +222,11 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 		out.WritableTmp = out.WritableTmp || d.TmpMount
 	}
 	out.SharedMemory = s.SharedMemory
+	out.ProgressDeadlineSeconds = ptr.Deref(s.ProgressDeadlineSeconds, DefaultProgressDeadlineSeconds)
+	if pr := s.StartupProbe; pr != nil {
+		out.StartupSeconds = int64(pr.InitialDelaySeconds) +
+			int64(orDefault(pr.FailureThreshold, DefaultProbeFailureThreshold))*int64(orDefault(pr.PeriodSeconds, DefaultProbePeriodSeconds))
+	}
 
 	out.ServiceType = corev1.ServiceTypeClusterIP
 	out.Service = len(s.Ports) > 0
@@ -250,9 +268,17 @@ func resolveContainer(sc *corev1.SecurityContext, env []corev1.EnvVar, mounts []
 	readOnly := ptr.Deref(sc.ReadOnlyRootFilesystem, false)
 	return Container{
 		SecurityContext: sc,
-		TmpMount:        readOnly && !mountsPath(mounts, TmpMountPath),
+		TmpMount:        readOnly && !MountsPath(mounts, TmpMountPath),
 		Home:            readOnly && !setsEnv(env, HomeEnv),
 	}
+}
+
+// orDefault is v, or def for the zero the API server defaults.
+func orDefault(v, def int32) int32 {
+	if v == 0 {
+		return def
+	}
+	return v
 }
 
 func setsEnv(env []corev1.EnvVar, name string) bool {
@@ -270,7 +296,8 @@ func hasMetricPresets(a *v1alpha1.AutoscalingSpec) bool {
 	return a != nil && (a.GPU != nil || a.Queue != nil || len(a.Metrics) > 0)
 }
 
-func mountsPath(mounts []corev1.VolumeMount, path string) bool {
+// MountsPath says a container mounts something at path itself.
+func MountsPath(mounts []corev1.VolumeMount, path string) bool {
 	for _, m := range mounts {
 		if m.MountPath == path {
 			return true

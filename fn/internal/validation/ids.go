@@ -23,6 +23,9 @@ const (
 	WarnAPIServer               = "api-server-warning"
 	WarnPodSecurity             = "pod-security-restricted"
 	WarnGPUSurge                = "gpu-rollout-surge"
+	WarnGPUNoStartupProbe       = "gpu-no-startup-probe"
+	WarnGPUNoSharedMemory       = "gpu-no-shared-memory"
+	WarnProgressDeadline        = "progress-deadline-below-startup"
 	WarnUnknownID               = "unknown-warning-id"
 )
 
@@ -33,5 +36,6 @@ var WarningIDs = sets.New(
 	WarnReplicasIgnored, WarnSharedMemoryAboveLimit, WarnSharedMemoryWithoutUnit,
 	WarnNoMemoryRequest, WarnNoMemoryLimit, WarnNoEphemeralRequest, WarnNoEphemeralLimit,
 	WarnGPUMetricName, WarnHostPort, WarnPDBBlocksDrains, WarnAutoscalingIgnored,
-	WarnAPIServer, WarnPodSecurity, WarnGPUSurge, WarnUnknownID,
+	WarnAPIServer, WarnPodSecurity, WarnGPUSurge, WarnGPUNoStartupProbe, WarnGPUNoSharedMemory,
+	WarnProgressDeadline, WarnUnknownID,
 )

@@ -77,6 +77,16 @@ func Warnings(p *v1alpha1.MLPipeline, resolved defaults.Settings) []Finding {
 			defaults.DefaultGPUMetricName, resolved.GPUResource))
 	}
 	ws = append(ws, gpuWarnings(p, resolved, spec)...)
+	if resolved.StartupSeconds > int64(resolved.ProgressDeadlineSeconds) {
+		deadline := "is"
+		if s.ProgressDeadlineSeconds == nil {
+			deadline = "is not set, so it is the API server's"
+		}
+		ws = append(ws, warningAt(WarnProgressDeadline, spec.Child("progressDeadlineSeconds"),
+			"%s %d, less than the %d s the startup probe allows the container to start (initialDelaySeconds + failureThreshold × periodSeconds): "+
+				"a rollout whose pods start slowly but within the probe's budget is reported failed (ProgressDeadlineExceeded); set it above %d",
+			deadline, resolved.ProgressDeadlineSeconds, resolved.StartupSeconds, resolved.StartupSeconds))
+	}
 	ws = append(ws, hostPortWarnings(s.Ports, spec.Child("ports"))...)
 	ws = append(ws, pdbWarnings(resolved, spec.Child("podDisruptionBudget"))...)
 	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, resolved, spec.Child("autoscaling"))...)

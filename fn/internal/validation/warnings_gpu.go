@@ -14,7 +14,32 @@ import (
 func gpuWarnings(p *v1alpha1.MLPipeline, resolved defaults.Settings, spec *field.Path) []Finding {
 	var ws []Finding
 	ws = append(ws, gpuSurgeWarnings(p, resolved, spec.Child("strategy"))...)
+	s := p.Spec
+	if resolved.GPUs && s.StartupProbe == nil && (s.LivenessProbe != nil || s.ReadinessProbe != nil) {
+		why := "the readiness probe then runs from the start, and a liveness probe added later would have the kubelet kill the container while it loads"
+		if s.LivenessProbe != nil {
+			why = "the liveness probe runs from the start, so the kubelet kills and restarts the container while it is still loading its model, over and over"
+		}
+		ws = append(ws, warningAt(WarnGPUNoStartupProbe, spec.Child("startupProbe"),
+			"is not set on a GPU server with a %s: %s; set a startupProbe whose failureThreshold × periodSeconds covers the model's load time",
+			probesWord(s.LivenessProbe != nil, s.ReadinessProbe != nil), why))
+	}
+	if resolved.GPUCount > 1 && resolved.SharedMemory == nil && !defaults.MountsPath(s.VolumeMounts, defaults.ShmMountPath) {
+		ws = append(ws, warningAt(WarnGPUNoSharedMemory, spec.Child("sharedMemory"),
+			"is not set while the pod has %d GPUs: /dev/shm is the container runtime's 64 MiB, too little for NCCL between the GPUs of a pod (and for DataLoader workers); set sharedMemory, for example 16Gi",
+			resolved.GPUCount))
+	}
 	return ws
+}
+
+func probesWord(liveness, readiness bool) string {
+	switch {
+	case liveness && readiness:
+		return "liveness and a readiness probe"
+	case liveness:
+		return "liveness probe"
+	}
+	return "readiness probe"
 }
 
 // gpuSurgeWarnings: a rolling update that surges needs that many spare
