@@ -189,6 +189,37 @@ type ServiceSpec struct {
 	// Annotations of the Service only, on top of spec.annotations.
 	// +optional
 	Annotations map[string]string `json:"annotations,omitempty"`
+	// Ports are the container ports the Service exposes, by name: of the
+	// container or of a native sidecar (an auth proxy in front of the
+	// server, say). Defaults to every port of the container.
+	// +optional
+	Ports []ServicePort `json:"ports,omitempty"`
+	// Headless makes the Service headless (clusterIP: None): its DNS name
+	// resolves to the pods, for clients that balance themselves, such as
+	// gRPC's.
+	// +optional
+	Headless *bool `json:"headless,omitempty"`
+	// SessionAffinity is ClientIP or None (the API server's default).
+	// +optional
+	SessionAffinity corev1.ServiceAffinity `json:"sessionAffinity,omitempty"`
+	// TrafficDistribution prefers endpoints close to the client:
+	// PreferClose, and from v1.34 PreferSameZone and PreferSameNode.
+	// +optional
+	TrafficDistribution *string `json:"trafficDistribution,omitempty"`
+}
+
+// ServicePort exposes one named container port on the Service.
+type ServicePort struct {
+	// Name is the name of a port in spec.ports or of a native sidecar's
+	// port; the Service port gets the same name and targets it.
+	// +kubebuilder:validation:MinLength=1
+	Name string `json:"name"`
+	// Port is the Service's port number; defaults to the container port's.
+	// +optional
+	Port int32 `json:"port,omitempty"`
+	// AppProtocol of the port, such as kubernetes.io/h2c, grpc or http.
+	// +optional
+	AppProtocol *string `json:"appProtocol,omitempty"`
 }
 
 // GPUSpec requests GPUs (or any extended resource) for the container.

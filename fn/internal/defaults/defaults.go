@@ -115,6 +115,25 @@ type Settings struct {
 	// Service says a Service is generated, of ServiceType.
 	Service     bool
 	ServiceType corev1.ServiceType
+	// ServicePorts are the ports the Service exposes, in order:
+	// spec.service.ports' entries that name a port of the pod's serving
+	// containers, or every port of the container.
+	ServicePorts []ServicePort
+	// ServiceHeadless says the Service has clusterIP None.
+	ServiceHeadless bool
+}
+
+// ServicePort is one port of the Service and the container port behind it.
+type ServicePort struct {
+	// Entry is the index of its entry in spec.service.ports, or -1 for a
+	// default port; Port is then the index of the port in spec.ports.
+	Entry int
+	Port  int
+	// Container is the container port it targets.
+	Container corev1.ContainerPort
+	// Number is the Service's port number; AppProtocol as the user gave it.
+	Number      int32
+	AppProtocol *string
 }
 
 // Container holds the defaults resolved for one container.
@@ -229,14 +248,71 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 	}
 
 	out.ServiceType = corev1.ServiceTypeClusterIP
+	out.ServicePorts = servicePorts(s)
 	out.Service = len(s.Ports) > 0
 	if svc := s.Service; svc != nil {
-		out.Service = ptr.Deref(svc.Enabled, out.Service)
+		out.Service = ptr.Deref(svc.Enabled, out.Service || len(svc.Ports) > 0)
 		if svc.Type != "" {
 			out.ServiceType = svc.Type
 		}
+		out.ServiceHeadless = ptr.Deref(svc.Headless, false)
 	}
 	return out
+}
+
+// servicePorts resolves spec.service.ports against the ports of the
+// container and of the native sidecars, in that order of precedence; an
+// entry that names none is left out (validation reports it). Without
+// spec.service.ports, every port of the container is exposed on its own
+// number.
+func servicePorts(s v1alpha1.MLPipelineSpec) []ServicePort {
+	if s.Service == nil || len(s.Service.Ports) == 0 {
+		out := make([]ServicePort, 0, len(s.Ports))
+		for i, cp := range s.Ports {
+			out = append(out, ServicePort{Entry: -1, Port: i, Container: cp, Number: cp.ContainerPort})
+		}
+		return out
+	}
+	var out []ServicePort
+	for i, entry := range s.Service.Ports {
+		cp, ok := ServingPort(s, entry.Name)
+		if !ok {
+			continue
+		}
+		number := entry.Port
+		if number == 0 {
+			number = cp.ContainerPort
+		}
+		out = append(out, ServicePort{Entry: i, Container: cp, Number: number, AppProtocol: entry.AppProtocol})
+	}
+	return out
+}
+
+// ServingPort finds the port called name among the container's ports and
+// then the native sidecars' (the containers that run beside it).
+func ServingPort(s v1alpha1.MLPipelineSpec, name string) (corev1.ContainerPort, bool) {
+	for _, cp := range s.Ports {
+		if cp.Name == name {
+			return cp, true
+		}
+	}
+	for _, c := range s.InitContainers {
+		if !IsSidecar(c) {
+			continue
+		}
+		for _, cp := range c.Ports {
+			if cp.Name == name {
+				return cp, true
+			}
+		}
+	}
+	return corev1.ContainerPort{}, false
+}
+
+// IsSidecar says an init container is a native sidecar: it runs beside the
+// main container for the pod's life (restartPolicy Always).
+func IsSidecar(c corev1.Container) bool {
+	return c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
 }
 
 // GPUStrategy is the rollout of a pipeline with GPUs: one old pod goes

@@ -54,7 +54,7 @@ func podTotals(pod corev1.PodSpec) (requests, limits corev1.ResourceList, unlimi
 	initRequests, initLimits := corev1.ResourceList{}, corev1.ResourceList{}
 	for _, c := range pod.InitContainers {
 		req, lim := effective(c.Resources)
-		if IsSidecar(c) {
+		if defaults.IsSidecar(c) {
 			addTo(sidecarRequests, req)
 			addTo(sidecarLimits, lim)
 			running = append(running, c)

@@ -120,12 +120,6 @@ func initContainers(cs []corev1.Container, resolved defaults.Settings) []corev1.
 	return out
 }
 
-// IsSidecar says an init container is a native sidecar: it runs beside the
-// main container for the pod's life (restartPolicy Always).
-func IsSidecar(c corev1.Container) bool {
-	return c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
-}
-
 // withDefaults applies a container's resolved defaults without changing the
 // user's slices: the security context, HOME=/tmp first in env (so that the
 // user's variables can refer to $(HOME)), and the /tmp mount.

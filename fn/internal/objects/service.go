@@ -14,30 +14,38 @@ import (
 // each port targets the container port by name (by number when unnamed), so
 // a changed number needs no change here.
 func service(p *v1alpha1.MLPipeline, resolved defaults.Settings) *corev1.Service {
-	var annotations map[string]string
-	if p.Spec.Service != nil {
-		annotations = p.Spec.Service.Annotations
+	svc := p.Spec.Service
+	if svc == nil {
+		svc = &v1alpha1.ServiceSpec{}
 	}
-	ports := make([]corev1.ServicePort, 0, len(p.Spec.Ports))
-	for _, cp := range p.Spec.Ports {
+	ports := make([]corev1.ServicePort, 0, len(resolved.ServicePorts))
+	for _, sp := range resolved.ServicePorts {
+		cp := sp.Container
 		target := intstr.FromInt32(cp.ContainerPort)
 		if cp.Name != "" {
 			target = intstr.FromString(cp.Name)
 		}
 		ports = append(ports, corev1.ServicePort{
-			Name:       cp.Name,
-			Protocol:   cp.Protocol,
-			Port:       cp.ContainerPort,
-			TargetPort: target,
+			Name:        cp.Name,
+			Protocol:    cp.Protocol,
+			AppProtocol: sp.AppProtocol,
+			Port:        sp.Number,
+			TargetPort:  target,
 		})
+	}
+	spec := corev1.ServiceSpec{
+		Type:                resolved.ServiceType,
+		Selector:            selectorLabels(p),
+		Ports:               ports,
+		SessionAffinity:     svc.SessionAffinity,
+		TrafficDistribution: svc.TrafficDistribution,
+	}
+	if resolved.ServiceHeadless {
+		spec.ClusterIP = corev1.ClusterIPNone
 	}
 	return &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: objectMeta(p, annotations),
-		Spec: corev1.ServiceSpec{
-			Type:     resolved.ServiceType,
-			Selector: selectorLabels(p),
-			Ports:    ports,
-		},
+		ObjectMeta: objectMeta(p, svc.Annotations),
+		Spec:       spec,
 	}
 }

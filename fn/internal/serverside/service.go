@@ -19,7 +19,8 @@ import (
 // validation and warnings. That package also holds the Service's storage
 // and proxy, which pull in the etcd client and gRPC: importing it made the
 // function's binary 49 MB instead of 21 MB (see docs/performance.md).
-// Its PrepareForCreate clears the status and drops no field at v1.37.
+// Its PrepareForCreate clears the status and drops no field at v1.37; the
+// storage's normalisation of clusterIPs, which runs before it, is done here.
 type serviceStrategy struct{}
 
 var _ rest.RESTCreateStrategy = serviceStrategy{}
@@ -39,7 +40,14 @@ func (serviceStrategy) GenerateName(base string) string {
 func (serviceStrategy) NamespaceScoped() bool { return true }
 
 func (serviceStrategy) PrepareForCreate(_ context.Context, obj runtime.Object) {
-	obj.(*core.Service).Status = core.ServiceStatus{}
+	svc := obj.(*core.Service)
+	svc.Status = core.ServiceStatus{}
+	// The Service storage's beginCreate runs before the strategy and
+	// fills clusterIPs from a clusterIP given alone (normalizeClusterIPs in
+	// pkg/registry/core/service/storage), as for a headless Service's None.
+	if svc.Spec.ClusterIP != "" && len(svc.Spec.ClusterIPs) == 0 {
+		svc.Spec.ClusterIPs = []string{svc.Spec.ClusterIP}
+	}
 }
 
 func (serviceStrategy) Validate(_ context.Context, obj runtime.Object) field.ErrorList {

@@ -11,7 +11,6 @@ import (
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/defaults"
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/fieldpath"
-	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/objects"
 )
 
 // validateAutoscaling checks the HPA settings. Metrics and behavior are
@@ -179,7 +178,7 @@ func countedContainer(p *v1alpha1.MLPipeline, resolved defaults.Settings, name s
 		return true
 	}
 	for _, c := range p.Spec.InitContainers {
-		if c.Name == name && objects.IsSidecar(c) {
+		if c.Name == name && defaults.IsSidecar(c) {
 			return true
 		}
 	}
@@ -189,7 +188,7 @@ func countedContainer(p *v1alpha1.MLPipeline, resolved defaults.Settings, name s
 func sidecarNames(p *v1alpha1.MLPipeline) string {
 	var names []string
 	for _, c := range p.Spec.InitContainers {
-		if objects.IsSidecar(c) {
+		if defaults.IsSidecar(c) {
 			names = append(names, fmt.Sprintf("%q", c.Name))
 		}
 	}
@@ -205,7 +204,7 @@ func sidecarNames(p *v1alpha1.MLPipeline) string {
 func sidecarRequests(p *v1alpha1.MLPipeline, resolved defaults.Settings) field.ErrorList {
 	var errs field.ErrorList
 	for i, c := range p.Spec.InitContainers {
-		if !objects.IsSidecar(c) {
+		if !defaults.IsSidecar(c) {
 			continue
 		}
 		for _, r := range []struct {

@@ -92,7 +92,7 @@ func userPath(kind, generated string, p *v1alpha1.MLPipeline, resolved defaults.
 			mapped = "spec.podDisruptionBudget"
 		}
 	case kind == "Service":
-		mapped = servicePath(t, p)
+		mapped = servicePath(t, resolved)
 	}
 	return mapped, mapped != "" && wroteField(p, mapped)
 }
@@ -259,23 +259,37 @@ func presetField(preset string, rest pathTokens) string {
 	return preset
 }
 
-func servicePath(t pathTokens, p *v1alpha1.MLPipeline) string {
+// The field of spec.ports, or of spec.service.ports, behind each field of
+// a generated Service port.
+var (
+	containerPortFields = map[string]string{"name": "name", "protocol": "protocol", "port": "containerPort", "targetPort": "containerPort"}
+	servicePortFields   = map[string]string{"name": "name", "targetPort": "name", "port": "port", "appProtocol": "appProtocol"}
+)
+
+func servicePath(t pathTokens, resolved defaults.Settings) string {
 	switch t.at(1) {
 	case "type":
 		return "spec.service.type"
+	case "clusterIP", "clusterIPs":
+		return "spec.service.headless"
+	case "sessionAffinity", "sessionAffinityConfig":
+		return "spec.service.sessionAffinity"
+	case "trafficDistribution":
+		return "spec.service.trafficDistribution"
 	case "ports":
 		i, ok := index(t.at(2))
-		if !ok || i >= len(p.Spec.Ports) {
+		if !ok || i >= len(resolved.ServicePorts) {
 			return ""
 		}
-		port := "spec.ports[" + strconv.Itoa(i) + "]"
-		switch t.at(3) {
-		case "name", "protocol":
-			return port + "." + t.at(3)
-		case "port", "targetPort":
-			return port + ".containerPort"
+		sp := resolved.ServicePorts[i]
+		head, fields := "spec.ports["+strconv.Itoa(sp.Port)+"]", containerPortFields
+		if sp.Entry >= 0 {
+			head, fields = "spec.service.ports["+strconv.Itoa(sp.Entry)+"]", servicePortFields
 		}
-		return port
+		if f, ok := fields[t.at(3)]; ok {
+			return head + "." + f
+		}
+		return head
 	}
 	return ""
 }

@@ -20,11 +20,17 @@ func validateService(s v1alpha1.MLPipelineSpec, resolved defaults.Settings, spec
 			errs = append(errs, field.NotSupported(fldPath.Child("type"), svc.Type, serviceTypes))
 		}
 		errs = append(errs, validateGeneratedAnnotations(svc.Annotations, fldPath.Child("annotations"))...)
-		if resolved.Service && len(s.Ports) == 0 {
+		for i, entry := range svc.Ports {
+			if _, ok := defaults.ServingPort(s, entry.Name); !ok && entry.Name != "" {
+				errs = append(errs, field.Invalid(fldPath.Child("ports").Index(i).Child("name"), entry.Name,
+					"names no port of the container (spec.ports) nor of a native sidecar (an init container with restartPolicy: Always)"))
+			}
+		}
+		if resolved.Service && len(s.Ports) == 0 && len(svc.Ports) == 0 {
 			errs = append(errs, field.Invalid(fldPath.Child("enabled"), true, "a Service needs at least one entry in spec.ports"))
 		}
 	}
-	if resolved.Service && len(s.Ports) > 1 {
+	if resolved.Service && len(s.Ports) > 1 && (s.Service == nil || len(s.Service.Ports) == 0) {
 		// The API server requires a name on every port of a multi-port Service.
 		for i, port := range s.Ports {
 			if port.Name == "" {
