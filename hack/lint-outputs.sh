@@ -18,7 +18,8 @@ WELL_CONFIGURED=(well-configured autoscaling-off behavior custom-metrics functio
   gpu gpu-own-toleration memory-target merge-keys multiple-pipelines namespace-set-after-render
   pdb-min-available rerun-own-output gpu-preset metric-order
   gpu-model-server dra-resource-claims home-set-by-user prune-service
-  service-annotations service-disabled service-load-balancer service-sidecar-port service-headless-grpc)
+  service-annotations service-disabled service-load-balancer service-sidecar-port service-headless-grpc
+  model-image-volume)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -78,6 +78,11 @@ type MLPipelineSpec struct {
 	// the memory limit.
 	// +optional
 	SharedMemory *resource.Quantity `json:"sharedMemory,omitempty"`
+	// Model mounts model weights from an OCI image, read-only, into the
+	// container (an image volume), in place of an init container that
+	// downloads them.
+	// +optional
+	Model *ModelSpec `json:"model,omitempty"`
 	// GPU adds an extended-resource limit and the matching toleration.
 	// +optional
 	GPU *GPUSpec `json:"gpu,omitempty"`
@@ -220,6 +225,23 @@ type ServicePort struct {
 	// AppProtocol of the port, such as kubernetes.io/h2c, grpc or http.
 	// +optional
 	AppProtocol *string `json:"appProtocol,omitempty"`
+}
+
+// ModelSpec is an OCI image (or artifact) of model weights, mounted as an
+// image volume: on by default from Kubernetes v1.35, GA in v1.36.
+type ModelSpec struct {
+	// Image is the reference of the image holding the weights; pin a tag or
+	// a digest.
+	// +kubebuilder:validation:MinLength=1
+	Image string `json:"image"`
+	// MountPath is where the container sees the weights, read-only;
+	// /models by default.
+	// +optional
+	MountPath string `json:"mountPath,omitempty"`
+	// PullPolicy of the image: Always, IfNotPresent or Never; the API
+	// server defaults it as for containers (Always for :latest).
+	// +optional
+	PullPolicy corev1.PullPolicy `json:"pullPolicy,omitempty"`
 }
 
 // GPUSpec requests GPUs (or any extended resource) for the container.

@@ -47,6 +47,10 @@ const (
 	// spec.sharedMemory is set.
 	ShmVolumeName = "dshm"
 	ShmMountPath  = "/dev/shm"
+	// ModelVolumeName is the image volume of spec.model, mounted read-only
+	// at spec.model.mountPath, DefaultModelMountPath unless given.
+	ModelVolumeName       = "model"
+	DefaultModelMountPath = "/models"
 	// PodTemplateHashLabel is the label the Deployment controller puts on the
 	// pods of each revision; the default spread constraint matches on it so
 	// that a rollout's new pods spread among themselves.
@@ -103,6 +107,8 @@ type Settings struct {
 	WritableTmp bool
 	// SharedMemory is the size of the /dev/shm emptyDir, when there is one.
 	SharedMemory *resource.Quantity
+	// ModelMountPath is where spec.model is mounted, "" without one.
+	ModelMountPath string
 
 	// ProgressDeadlineSeconds is the Deployment's, the API server's default
 	// when spec.progressDeadlineSeconds is not set.
@@ -241,6 +247,12 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 		out.WritableTmp = out.WritableTmp || d.TmpMount
 	}
 	out.SharedMemory = s.SharedMemory
+	if s.Model != nil {
+		out.ModelMountPath = s.Model.MountPath
+		if out.ModelMountPath == "" {
+			out.ModelMountPath = DefaultModelMountPath
+		}
+	}
 	out.ProgressDeadlineSeconds = ptr.Deref(s.ProgressDeadlineSeconds, DefaultProgressDeadlineSeconds)
 	if pr := s.StartupProbe; pr != nil {
 		out.StartupSeconds = int64(pr.InitialDelaySeconds) +

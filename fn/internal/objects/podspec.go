@@ -72,6 +72,14 @@ func podTemplate(p *v1alpha1.MLPipeline, resolved defaults.Settings) corev1.PodT
 			}},
 		})
 	}
+	if s.Model != nil {
+		added = append(added, corev1.Volume{
+			Name: defaults.ModelVolumeName,
+			VolumeSource: corev1.VolumeSource{Image: &corev1.ImageVolumeSource{
+				Reference: s.Model.Image, PullPolicy: s.Model.PullPolicy,
+			}},
+		})
+	}
 	if len(added) > 0 {
 		spec.Volumes = append(append([]corev1.Volume(nil), s.Volumes...), added...)
 	}
@@ -103,6 +111,9 @@ func container(p *v1alpha1.MLPipeline, resolved defaults.Settings) corev1.Contai
 	c = withDefaults(c, resolved.Main)
 	if resolved.SharedMemory != nil {
 		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: defaults.ShmVolumeName, MountPath: defaults.ShmMountPath})
+	}
+	if resolved.ModelMountPath != "" {
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: defaults.ModelVolumeName, MountPath: resolved.ModelMountPath, ReadOnly: true})
 	}
 	return c
 }

@@ -3,6 +3,7 @@ package validation
 import (
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
@@ -42,16 +43,46 @@ func validateSharedMemory(s v1alpha1.MLPipelineSpec, resolved defaults.Settings,
 	if resolved.SharedMemory.Sign() <= 0 {
 		errs = append(errs, field.Invalid(spec.Child("sharedMemory"), resolved.SharedMemory.String(), "must be more than 0"))
 	}
-	for i, v := range s.Volumes {
-		if v.Name == defaults.ShmVolumeName {
-			errs = append(errs, field.Invalid(spec.Child("volumes").Index(i).Child("name"), v.Name,
-				fmt.Sprintf("is the volume spec.sharedMemory mounts at %s; rename it", defaults.ShmMountPath)))
-		}
-	}
+	errs = append(errs, reservedVolumeName(s.Volumes, defaults.ShmVolumeName, "spec.sharedMemory", defaults.ShmMountPath, spec)...)
 	for i, m := range s.VolumeMounts {
 		if m.MountPath == defaults.ShmMountPath {
 			errs = append(errs, field.Invalid(spec.Child("volumeMounts").Index(i).Child("mountPath"), m.MountPath,
 				"is where spec.sharedMemory is mounted; leave out spec.sharedMemory or this mount"))
+		}
+	}
+	return errs
+}
+
+// validateModel keeps the model's volume name and mount path to spec.model,
+// and checks its image reference as the container's is checked.
+func validateModel(s v1alpha1.MLPipelineSpec, resolved defaults.Settings, spec *field.Path) field.ErrorList {
+	if s.Model == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	if s.Model.Image == "" {
+		errs = append(errs, field.Required(spec.Child("model", "image"), "the reference of the image that holds the weights"))
+	} else if _, err := parseImageRef(s.Model.Image); err != nil {
+		errs = append(errs, field.Invalid(spec.Child("model", "image"), s.Model.Image, err.Error()))
+	}
+	errs = append(errs, reservedVolumeName(s.Volumes, defaults.ModelVolumeName, "spec.model", resolved.ModelMountPath, spec)...)
+	for i, m := range s.VolumeMounts {
+		if m.MountPath == resolved.ModelMountPath {
+			errs = append(errs, field.Invalid(spec.Child("model", "mountPath"), resolved.ModelMountPath,
+				fmt.Sprintf("is also the mountPath of %s; mount the model elsewhere or move that mount", spec.Child("volumeMounts").Index(i))))
+		}
+	}
+	return errs
+}
+
+// reservedVolumeName refuses a volume of the user's named as the one owner
+// adds: the pod would have two volumes of that name.
+func reservedVolumeName(volumes []corev1.Volume, name, owner, mountPath string, spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, v := range volumes {
+		if v.Name == name {
+			errs = append(errs, field.Invalid(spec.Child("volumes").Index(i).Child("name"), v.Name,
+				fmt.Sprintf("is the volume %s mounts at %s; rename it", owner, mountPath)))
 		}
 	}
 	return errs

@@ -56,10 +56,22 @@ func serverFindings(p *v1alpha1.MLPipeline, resolved defaults.Settings, built []
 				errs = append(errs, e)
 			}
 		}
+		droppedModel := false
 		for _, path := range report.Dropped {
-			errs = append(errs, atUserField(kind, path, p, resolved, field.ErrorTypeForbidden, func(at string) string {
+			e := atUserField(kind, path, p, resolved, field.ErrorTypeForbidden, func(at string) string {
 				return fmt.Sprintf("the Kubernetes %s API server drops this field (its feature gate is off at that version), so it would never take effect%s", version, at)
-			}))
+			})
+			// The server drops the model's volume and its mount whole: one
+			// error, at spec.model.
+			if fieldpath.IsUnder(e.Field, "spec.model") {
+				if droppedModel {
+					continue
+				}
+				droppedModel = true
+				e = field.Forbidden(field.NewPath("spec", "model"), fmt.Sprintf(
+					"is an image volume, which the Kubernetes %s API server drops with its mount (the ImageVolume feature gate is on by default from 1.35), so the weights would never be mounted; set spec.kubernetesVersion to \"1.35\" or later", version))
+			}
+			errs = append(errs, e)
 		}
 		for _, w := range report.Warnings {
 			warns = append(warns, serverWarning(kind, w, p, resolved))

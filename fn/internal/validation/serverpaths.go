@@ -151,6 +151,9 @@ func deploymentPath(t pathTokens, p *v1alpha1.MLPipeline, resolved defaults.Sett
 	case "serviceAccount":
 		return "spec.serviceAccountName"
 	case "volumes":
+		if i, ok := index(pod.at(1)); ok && s.Model != nil && i == modelVolumeIndex(s, resolved) {
+			return modelPath(pod[2:], map[string]string{"image.reference": "spec.model.image", "image.pullPolicy": "spec.model.pullPolicy"})
+		}
 		return listItem("spec.volumes", pod, len(s.Volumes))
 	case "tolerations":
 		return listItem("spec.tolerations", pod, len(s.Tolerations))
@@ -160,6 +163,39 @@ func deploymentPath(t pathTokens, p *v1alpha1.MLPipeline, resolved defaults.Sett
 		return join("spec", pod)
 	}
 	return ""
+}
+
+// The model's volume and mount come last among the function's own, after
+// the tmp emptyDir and /dev/shm (podspec.go adds them in that order).
+func modelVolumeIndex(s v1alpha1.MLPipelineSpec, resolved defaults.Settings) int {
+	i := len(s.Volumes)
+	if resolved.WritableTmp {
+		i++
+	}
+	if resolved.SharedMemory != nil {
+		i++
+	}
+	return i
+}
+
+func modelMountIndex(mounts []corev1.VolumeMount, d defaults.Container, resolved defaults.Settings) int {
+	i := len(mounts)
+	if d.TmpMount {
+		i++
+	}
+	if resolved.SharedMemory != nil {
+		i++
+	}
+	return i
+}
+
+// modelPath maps a field of the model's volume or mount to the spec.model
+// field that sets it, or to spec.model.
+func modelPath(rest pathTokens, fields map[string]string) string {
+	if f, ok := fields[rest.String()]; ok {
+		return f
+	}
+	return "spec.model"
 }
 
 // listItem maps an item of a list that holds the user's items first and
@@ -194,6 +230,9 @@ func containerPath(head string, t pathTokens, env []corev1.EnvVar, mounts []core
 		}
 		return join(head+".env["+strconv.Itoa(i)+"]", t[2:])
 	case "volumeMounts":
+		if i, ok := index(t.at(1)); ok && main && resolved.ModelMountPath != "" && i == modelMountIndex(mounts, d, resolved) {
+			return modelPath(t[2:], map[string]string{"mountPath": "spec.model.mountPath"})
+		}
 		return listItem(head+".volumeMounts", t, len(mounts))
 	case "resources":
 		if main && t.at(1) == "limits" && resolved.GPUCount > 0 && t.at(2) == "["+string(resolved.GPUResource)+"]" {

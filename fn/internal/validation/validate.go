@@ -30,5 +30,6 @@ func validate(p *v1alpha1.MLPipeline, resolved defaults.Settings, skip fieldpath
 	errs = append(errs, validateService(s, resolved, spec)...)
 	errs = append(errs, validateInitContainerImages(s, spec)...)
 	errs = append(errs, validateSharedMemory(s, resolved, spec)...)
+	errs = append(errs, validateModel(s, resolved, spec)...)
 	return errs
 }

@@ -13,11 +13,9 @@ func Warnings(p *v1alpha1.MLPipeline, resolved defaults.Settings) []Finding {
 	s := p.Spec
 	spec := field.NewPath("spec")
 	var ws []Finding
-	if ref, err := parseImageRef(s.Image); err == nil {
-		if floating, why := ref.floating(); floating {
-			ws = append(ws, warningAt(WarnImageNotPinned, spec.Child("image"),
-				"%q %s: the image can change under a running Deployment and rollbacks cannot restore it; pin a version tag or a digest", s.Image, why))
-		}
+	ws = append(ws, floatingImageWarnings(s.Image, spec.Child("image"))...)
+	if s.Model != nil {
+		ws = append(ws, floatingImageWarnings(s.Model.Image, spec.Child("model", "image"))...)
 	}
 	switch {
 	case resolved.Autoscaling && resolved.MinReplicas == 0 && len(s.Ports) > 0:
@@ -91,4 +89,18 @@ func Warnings(p *v1alpha1.MLPipeline, resolved defaults.Settings) []Finding {
 	ws = append(ws, pdbWarnings(resolved, spec.Child("podDisruptionBudget"))...)
 	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, resolved, spec.Child("autoscaling"))...)
 	return ws
+}
+
+// floatingImageWarnings: a tag that moves changes what runs under a
+// Deployment, and a rollback cannot bring the old image back.
+func floatingImageWarnings(image string, fldPath *field.Path) []Finding {
+	ref, err := parseImageRef(image)
+	if err != nil {
+		return nil
+	}
+	if floating, why := ref.floating(); floating {
+		return []Finding{warningAt(WarnImageNotPinned, fldPath,
+			"%q %s: the image can change under a running Deployment and rollbacks cannot restore it; pin a version tag or a digest", image, why)}
+	}
+	return nil
 }
