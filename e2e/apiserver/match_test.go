@@ -2,7 +2,9 @@ package apiserver
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+	"testing"
 )
 
 // findings are what the server said against a case: every warning, and
@@ -72,4 +74,40 @@ func containsAny(texts []string, part string) bool {
 		}
 	}
 	return false
+}
+
+// TestUnmatched shows that the warning match can fail: a Pod Security
+// finding with a reason no function warning quotes, and a server warning
+// no function warning quotes, stay unmatched.
+func TestUnmatched(t *testing.T) {
+	psa := func(reason string) result {
+		return result{Severity: "warning", Message: `Pod Security "restricted" (Kubernetes 1.37) would refuse the pods: ` + reason}
+	}
+	const (
+		hostPath = `restricted volume types (volume "host" uses restricted volume type "hostPath")`
+		root     = `runAsUser=0 (container "side" must not set runAsUser=0)`
+	)
+	deployment := `would violate PodSecurity "restricted:latest": ` + hostPath + ", " + root
+	pod := `pods "x" is forbidden: violates PodSecurity "restricted:latest": ` + hostPath
+	pullSecret := `spec.template.spec.imagePullSecrets[0].name: invalid empty name ""`
+	quotesPullSecret := result{Severity: "warning", Message: `the API server warns: invalid empty name ""`}
+	for _, tc := range []struct {
+		name     string
+		found    []string
+		warnings []result
+		want     []string
+	}{
+		{"every reason quoted", []string{deployment, pod}, []result{psa(hostPath), psa(root)}, nil},
+		{"one reason not quoted", []string{deployment, pod}, []result{psa(hostPath)}, []string{deployment}},
+		{"no warnings", []string{deployment}, nil, []string{deployment}},
+		{"server warning quoted", []string{pullSecret}, []result{quotesPullSecret}, nil},
+		{"server warning not quoted", []string{pullSecret}, []result{psa(hostPath)}, []string{pullSecret}},
+		{"an empty quote matches nothing", []string{pullSecret}, []result{{Message: "the API server warns: "}}, []string{pullSecret}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := unmatched(tc.found, tc.warnings); !slices.Equal(got, tc.want) {
+				t.Errorf("unmatched = %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

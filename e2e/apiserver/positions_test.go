@@ -3,6 +3,7 @@ package apiserver
 import (
 	"fmt"
 	"maps"
+	"testing"
 
 	"sigs.k8s.io/yaml"
 )
@@ -162,4 +163,38 @@ func mergeInto(dst, src map[string]any) {
 			dst[k] = v
 		}
 	}
+}
+
+// TestVariants checks the table itself: unique names, a field for every
+// refusal and a server text for every warning, and each container case
+// placed where its fields go.
+func TestVariants(t *testing.T) {
+	seen := map[string]bool{}
+	for _, v := range variants(corpus) {
+		if seen[v.name] {
+			t.Errorf("%s: two variants of this name", v.name)
+		}
+		seen[v.name] = true
+		switch v.expect.verdict {
+		case verdictRejected, verdictCrossCheck:
+			if v.expect.field == "" {
+				t.Errorf("%s: a refusal without its field", v.name)
+			}
+		case verdictWarned:
+			if v.expect.serverSays == "" {
+				t.Errorf("%s: a warning without what the server says", v.name)
+			}
+		}
+		config, err := v.pipeline()
+		if err != nil {
+			t.Fatalf("%s: %v", v.name, err)
+		}
+		doc, _ := decode(string(config))
+		spec := doc["spec"].(map[string]any)
+		_, hasInit := spec["initContainers"]
+		if wantInit := v.at == initContainer || v.at == sidecar; hasInit != wantInit && v.container != "" {
+			t.Errorf("%s: initContainers present %v, want %v", v.name, hasInit, wantInit)
+		}
+	}
+	t.Logf("%d cases, %d variants", len(corpus), len(seen))
 }
