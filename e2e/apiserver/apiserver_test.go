@@ -37,6 +37,9 @@ func TestAPIServer(t *testing.T) {
 		if check == nil {
 			t.Fatal("no Service was checked, so the Service check has no negative control")
 		}
+		if check.othersErr != nil {
+			t.Fatalf("listing the pods for %s: %v", check.others, check.othersErr)
+		}
 		if check.othersSelectSame {
 			t.Errorf("a selector on the pipeline's other labels (%s) lists the same pods: the Service check cannot fail", check.others)
 		} else {

@@ -24,13 +24,12 @@ import (
 // cluster is etcd and kube-apiserver (envtest manages both processes),
 // optionally with kube-controller-manager, and the clients the checks use.
 type cluster struct {
-	config    *rest.Config
-	dynamic   dynamic.Interface
-	mapper    *restmapper.DeferredDiscoveryRESTMapper
-	kubectl   string // kubectl, with --kubeconfig for this cluster
-	kubecfg   string // the admin kubeconfig's path
-	emulating string // the --emulated-version, or ""
-	hasPods   bool   // a controller manager turns Deployments into pods
+	config  *rest.Config
+	dynamic dynamic.Interface
+	mapper  *restmapper.DeferredDiscoveryRESTMapper
+	kubectl string // kubectl, with --kubeconfig for this cluster
+	kubecfg string // the admin kubeconfig's path
+	hasPods bool   // a controller manager turns Deployments into pods
 }
 
 type clusterOptions struct {
@@ -120,7 +119,7 @@ func startCluster(t *testing.T, bins binaries, opts clusterOptions) *cluster {
 	config.WarningHandlerWithContext = warningRecorder{}
 	config.Timeout = time.Minute
 
-	c := &cluster{config: config, emulating: opts.emulatedVersion}
+	c := &cluster{config: config}
 	if c.dynamic, err = dynamic.NewForConfig(config); err != nil {
 		t.Fatal(err)
 	}

@@ -20,10 +20,11 @@ type serviceCheck struct {
 	service string
 	err     error  // the Service does not select exactly its Deployment's pods
 	note    string // what was compared
-	// othersSelect is what a selector on the pipeline's other labels lists
-	// equal to the Deployment's pods: the negative control.
-	othersSelectSame bool
+	// others is a selector on the pipeline's other labels, which must list
+	// more than the Deployment's pods (the decoy too): the negative control.
 	others           string
+	othersSelectSame bool  // it lists exactly the Deployment's pods
+	othersErr        error // listing failed
 }
 
 // checkServices checks that every generated Service in ns selects exactly
@@ -101,9 +102,8 @@ func (c *cluster) checkService(ctx context.Context, ns string, svc corev1.Servic
 	others := maps.Clone(d.Spec.Template.Labels)
 	delete(others, pipelineLabel)
 	check.others = labels.SelectorFromSet(others).String()
-	if sameAsOthers, err := c.podNames(ctx, ns, check.others); err == nil {
-		check.othersSelectSame = slices.Equal(sameAsOthers, want)
-	}
+	listed, err := c.podNames(ctx, ns, check.others)
+	check.othersSelectSame, check.othersErr = slices.Equal(listed, want), err
 	return check
 }
 
