@@ -46,7 +46,10 @@ func (r rendering) bySeverity(severity string) []result {
 }
 
 // render runs the function as a KRM function, as kustomize and kpt do: a
-// ResourceList with config as its functionConfig and items on stdin.
+// ResourceList with config as its functionConfig and items on stdin. The
+// ResourceList is written around the files' own text, not re-encoded, so
+// that the function reads every value as the user wrote it (a YAML 1.1
+// reader would turn an unquoted "on" into true).
 func render(fnPath string, config []byte, items [][]byte, flags ...string) (rendering, error) {
 	var in bytes.Buffer
 	in.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
