@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
@@ -214,15 +215,16 @@ func queueScalerTypes() []string {
 	return names
 }
 
-// ownedKeys are the metadata keys the preset writes for a scaler, each with
-// the preset field it comes from, for the conflict rule.
-func (s queueScaler) ownedKeys() map[string]string {
-	keys := map[string]string{s.target: "targetPerReplica", s.activation: "activation"}
-	for k := range s.owned {
-		keys[k] = "scaler.type"
-	}
+// ownedKeys are the metadata keys the preset writes for a scaler, each
+// with what writes it, for the rule that the user may not set them too.
+func (s queueScaler) ownedKeys(queue *field.Path) map[string]string {
+	target := "from " + queue.Child("targetPerReplica").String()
+	keys := map[string]string{s.target: target, s.activation: "from " + queue.Child("activation").String()}
 	for _, k := range s.sameTarget {
-		keys[k] = "targetPerReplica"
+		keys[k] = target + " (as " + s.target + ")"
+	}
+	for k, v := range s.owned {
+		keys[k] = fmt.Sprintf("as %s, the backlog that %s divides (another %s goes into spec.autoscaling.keda.triggers)", v, queue.Child("targetPerReplica"), k)
 	}
 	return keys
 }

@@ -118,14 +118,12 @@ func validateQueueScaler(q *v1alpha1.QueueMetricSpec, fldPath *field.Path) field
 			strings.Join(queueScalerTypes(), ", ")))}
 	}
 	var errs field.ErrorList
-	owned := s.ownedKeys()
+	owned := s.ownedKeys(fldPath)
 	for _, key := range sortedKeys(q.Scaler.Metadata) {
-		from, ok := owned[key]
-		if !ok {
-			continue
+		if how, ok := owned[key]; ok {
+			errs = append(errs, field.Forbidden(scalerPath.Child("metadata").Key(key), fmt.Sprintf(
+				"is written by the queue preset into the %s scaler %s; remove it here", q.Scaler.Type, how)))
 		}
-		errs = append(errs, field.Forbidden(scalerPath.Child("metadata").Key(key), fmt.Sprintf(
-			"is written by the queue preset from %s for the %s scaler; remove it here", fldPath.Child(from), q.Scaler.Type)))
 	}
 	for _, v := range []struct {
 		name, key string
@@ -229,6 +227,13 @@ func validateKEDATriggers(p *v1alpha1.MLPipeline, resolved settings, triggers []
 	return errs
 }
 
+func kedaTriggersOf(k *v1alpha1.KEDASpec) []v1alpha1.KEDATrigger {
+	if k == nil {
+		return nil
+	}
+	return k.Triggers
+}
+
 func hasLimit(p *v1alpha1.MLPipeline, name corev1.ResourceName) bool {
 	_, ok := p.Spec.Resources.Limits[name]
 	return ok
@@ -259,14 +264,16 @@ func kedaWebhookRules(p *v1alpha1.MLPipeline, resolved settings, fldPath *field.
 			"is %d characters: under engine keda KEDA names its HPA %s<name>, which may have at most %d, so the name at most %d",
 			len(p.Name), kedaHPAPrefix, maxLabelValueChars, maxLabelValueChars-len(kedaHPAPrefix))))
 	}
-	triggers := kedaTriggers(p, resolved)
-	onlyResource := true
-	for _, t := range triggers {
+	a := p.Spec.Autoscaling
+	k := a.KEDA
+	// The triggers the ScaledObject gets, by what the user wrote: a queue
+	// without its scaler counts, as it has an error of its own.
+	onlyResource := a.GPU == nil && a.Queue == nil
+	for _, t := range kedaTriggersOf(k) {
 		if t.Type != string(corev1.ResourceCPU) && t.Type != string(corev1.ResourceMemory) {
 			onlyResource = false
 		}
 	}
-	k := p.Spec.Autoscaling.KEDA
 	// KEDA compares idleReplicaCount with the HPA's minimum, which is never
 	// below 1: with minReplicas 0 an idle count of 0 passes, and does nothing.
 	if hpaMin := max(resolved.minReplicas, 1); k != nil && k.IdleReplicaCount != nil && *k.IdleReplicaCount >= hpaMin {
