@@ -46,9 +46,9 @@ test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, the HPA tr
 	CONTROLLER_GEN=$(CURDIR)/$(BIN)/controller-gen go test ./...
 	cd e2e/hpatraps && go vet ./... && go test ./...
 	./hack/fuzz.sh
-update-golden: ## rewrite testdata's expected.yaml, errors.txt and results.yaml from the current output
-	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults' >/dev/null || true
-	go test ./fn -run 'TestFixtures|TestFixtureResults'
+update-golden: ## rewrite testdata's expected.yaml, errors.txt, results.yaml and crd-verdicts.txt from the current output
+	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults|TestCRDAcceptsEveryValidConfig' >/dev/null || true
+	go test ./fn -run 'TestFixtures|TestFixtureResults|TestCRDAcceptsEveryValidConfig'
 generate: $(BIN)/controller-gen ## regenerate the MLPipeline CRD in config/crd from fn/api
 	$(BIN)/controller-gen crd:crdVersions=v1 paths=./fn/api/... output:crd:artifacts:config=config/crd
 lint-outputs: build $(BIN)/kube-score ## score every success fixture's output with kube-score
