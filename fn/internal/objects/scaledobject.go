@@ -22,9 +22,10 @@ import (
 // The ScaledObject is written from structs of the function's own that hold
 // only the fields it emits, not from KEDA's API package
 // (github.com/kedacore/keda/v2/apis/keda/v1alpha1): that package pulls in
-// controller-runtime and KEDA's webhook and metrics code, and KEDA's module
-// needs a replace line that the function's go.mod may not have; the
-// measurement is in docs/performance.md. The e2e harness (e2e/keda) decodes
+// controller-runtime and KEDA's webhook and metrics code (the binary would
+// double), and KEDA's module graph would move dependencies that the API
+// server code the function runs is pinned with; the measurement is in
+// docs/performance.md. The e2e harness (e2e/keda) decodes
 // every generated ScaledObject strictly into KEDA's own types and applies it
 // to a kube-apiserver with KEDA's CRDs, so these structs cannot drift from
 // KEDA's schema unnoticed.
@@ -80,7 +81,7 @@ func (s *ScaledObject) DeepCopyObject() runtime.Object {
 
 // scaledObject is the ScaledObject of engine keda: the same metadata
 // as every generated object, the Deployment as its target, and triggers in
-// the order cpu, memory, gpu, queue, then keda.triggers, as hpa() orders its
+// the order cpu, memory, gpu, queue, then keda.triggers, as HPA orders its
 // metrics. Only fields the user set are written, except minReplicaCount,
 // whose KEDA default (0) differs from the function's (1).
 func scaledObject(p *v1alpha1.MLPipeline, resolved defaults.Settings) *ScaledObject {
