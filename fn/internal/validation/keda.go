@@ -347,9 +347,18 @@ func kedaWarnings(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPath *f
 		return []Finding{warningAt(fldPath.Child("engine"),
 			"is hpa, so %s take no effect: they are read by engine keda only; remove them or set engine: keda", strings.Join(ignored, ", "))}
 	}
-	if resolved.Engine == v1alpha1.EngineKEDA && a.GPU != nil && p.Namespace == "" {
-		return []Finding{warningAt(field.NewPath("metadata", "namespace"),
-			"is not set, so the gpu preset's Prometheus query matches pods named %s-… in every namespace; set the namespace the pipeline runs in", p.Name)}
+	if resolved.Engine != v1alpha1.EngineKEDA {
+		return nil
 	}
-	return nil
+	var ws []Finding
+	if a.GPU != nil && p.Namespace == "" {
+		ws = append(ws, warningAt(field.NewPath("metadata", "namespace"),
+			"is not set, so the gpu preset's Prometheus query matches pods named %s-… in every namespace; set the namespace the pipeline runs in", p.Name))
+	}
+	// KEDA's webhook accepts it (it compares with 1), and it changes nothing.
+	if k := a.KEDA; k != nil && k.IdleReplicaCount != nil && *k.IdleReplicaCount == 0 && resolved.MinReplicas == 0 {
+		ws = append(ws, warningAt(fldPath.Child("keda", "idleReplicaCount"),
+			"is 0 while minReplicas is 0: KEDA scales to 0 while no trigger is active anyway, so it takes no effect; remove it, or set minReplicas to 1 or more to scale between idle 0 and that minimum"))
+	}
+	return ws
 }
