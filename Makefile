@@ -64,8 +64,9 @@ e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with 
 	./e2e/orchestrators/run.sh
 e2e-argocd: build $(BIN)/kustomize ## Argo CD v3.6.1's real argocd-cmp-server and argocd-repo-server run the plugin
 	./e2e/argocd/run.sh
-e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Security "restricted"
-	./e2e/apiserver/run.sh
+e2e-apiserver: build $(BIN)/kustomize ## apply every output to a real kube-apiserver with Pod Security "restricted" (Go, envtest)
+	./hack/k8s-binaries/build.sh kube-apiserver kube-controller-manager kubectl etcd >/dev/null
+	cd e2e/apiserver && go test ./... -count=1 -v -timeout 20m
 e2e-autoscaling: build ## the real HPA controller scales generated Deployments on CPU, GPU and queue metrics (kwok, metrics-server, metrics adapter)
 	./e2e/autoscaling/run.sh
 bench: ## kustomize build, start-up and scale against kyaml identity functions, Go benchmarks, a profile

@@ -1,7 +1,8 @@
 // Package fn is the mlpipeline-fn KRM function: it reads MLPipeline configs
 // from a ResourceList and generates, for each, a Deployment, an autoscaling/v2
-// HorizontalPodAutoscaler, a policy/v1 PodDisruptionBudget and, for a
-// container with ports, a v1 Service.
+// HorizontalPodAutoscaler (or, with engine keda, a keda.sh/v1alpha1
+// ScaledObject), a policy/v1 PodDisruptionBudget and, for a container with
+// ports, a v1 Service.
 //
 // # Layout
 //
@@ -31,8 +32,8 @@
 //     internal/defaults: every default of the API, resolved once into the
 //     Settings that the builders, rules and warnings read.
 //  3. internal/objects: the generated objects (labels and metadata,
-//     Deployment and its pod template, HPA, PDB, Service) and the capacity
-//     envelope.
+//     Deployment and its pod template, HPA or KEDA ScaledObject, PDB,
+//     Service) and the capacity envelope.
 //  4. internal/validation: the rules only the function can know, by type
 //     (metadata, container, with one rule set for the main container, init
 //     containers and sidecars, GPU, pod, autoscaling, Service); the adapter
@@ -47,7 +48,8 @@
 //     writes them for people on stderr; command.go is the CLI (KRM function
 //     or standalone rendering, which standalone.go reads file by file).
 //
-// Another generated object (a KEDA ScaledObject, say) is built in
-// internal/objects and checked in internal/validation's autoscaling rules;
-// processor.go only adds it to what it renders.
+// Another generated object is built in internal/objects and checked in
+// internal/validation, as the ScaledObject of engine keda is
+// (objects/scaledobject.go, validation/keda.go); upsert.go only learns its
+// kind.
 package fn

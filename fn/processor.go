@@ -73,6 +73,7 @@ func (p *Processor) process(rl *framework.ResourceList, itemsChecked bool) (err 
 	p.capacity = nil
 	if !hasErrors(results) {
 		merged, res := reconcile(rl.Items, outputs, !found.onlyFunctionConfig, p.itemFiles)
+		res = append(res, autoscalerConflicts(rl.Items, outputs, p.itemFiles)...)
 		results = append(results, res...)
 		if !hasErrors(res) {
 			rl.Items = merged

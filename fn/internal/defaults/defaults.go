@@ -74,7 +74,9 @@ type Settings struct {
 	Strategy           *appsv1.DeploymentStrategy
 	GPUStrategyDefault bool
 
-	Autoscaling  bool
+	Autoscaling bool
+	// Engine is hpa or keda: what autoscaling emits.
+	Engine       v1alpha1.AutoscalingEngine
 	MinReplicas  int32
 	MaxReplicas  int32
 	TargetCPU    *int32
@@ -160,6 +162,7 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 		ContainerName:     s.ContainerName,
 		GPUResource:       DefaultGPUResourceName,
 		Autoscaling:       true,
+		Engine:            v1alpha1.EngineHPA,
 		MinReplicas:       DefaultMinReplicas,
 		Replicas:          DefaultReplicas,
 		PDB:               true,
@@ -190,6 +193,9 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 	}
 	if a := s.Autoscaling; a != nil {
 		out.Autoscaling = ptr.Deref(a.Enabled, true)
+		if a.Engine != "" {
+			out.Engine = a.Engine
+		}
 		out.MinReplicas = ptr.Deref(a.MinReplicas, DefaultMinReplicas)
 		out.MaxReplicas = a.MaxReplicas
 		out.TargetCPU = a.TargetCPUUtilizationPercentage
@@ -381,7 +387,7 @@ func setsEnv(env []corev1.EnvVar, name string) bool {
 // hasMetricPresets reports whether the user chose any metric besides cpu
 // and memory; only a pipeline with none gets the default CPU target.
 func hasMetricPresets(a *v1alpha1.AutoscalingSpec) bool {
-	return a != nil && (a.GPU != nil || a.Queue != nil || len(a.Metrics) > 0)
+	return a != nil && (a.GPU != nil || a.Queue != nil || len(a.Metrics) > 0 || a.KEDA != nil && len(a.KEDA.Triggers) > 0)
 }
 
 // MountsPath says a container mounts something at path itself.

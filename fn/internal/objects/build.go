@@ -20,7 +20,10 @@ func Build(p *v1alpha1.MLPipeline, resolved defaults.Settings) (objects []runtim
 		}
 	}()
 	objects = []runtime.Object{deployment(p, resolved)}
-	if resolved.Autoscaling {
+	switch {
+	case resolved.Autoscaling && resolved.Engine == v1alpha1.EngineKEDA:
+		objects = append(objects, scaledObject(p, resolved))
+	case resolved.Autoscaling:
 		objects = append(objects, HPA(p, resolved))
 	}
 	if resolved.PDB {

@@ -5,6 +5,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/defaults"
@@ -75,13 +76,18 @@ func gpuUtilization(metricName string, percent int32) autoscalingv2.MetricSpec {
 // divides the backlog by the replicas, so it keeps ceil(backlog / target)
 // workers. A Value target would compare the whole backlog with the target
 // and run to maxReplicas whenever the queue is longer than one worker's share.
+// A missing target is an error of its own (validation); the HPA checked
+// while autoscaling is off is still built, without it.
 func queueBacklog(q *v1alpha1.QueueMetricSpec) autoscalingv2.MetricSpec {
-	target := q.TargetPerReplica.DeepCopy()
+	var target *resource.Quantity
+	if q.TargetPerReplica != nil {
+		target = ptr.To(q.TargetPerReplica.DeepCopy())
+	}
 	return autoscalingv2.MetricSpec{
 		Type: autoscalingv2.ExternalMetricSourceType,
 		External: &autoscalingv2.ExternalMetricSource{
 			Metric: autoscalingv2.MetricIdentifier{Name: q.MetricName, Selector: q.Selector},
-			Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: &target},
+			Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: target},
 		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/kubernetes/pkg/api/legacyscheme"
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 )
@@ -36,9 +37,13 @@ func PodSecurity(version string, template *corev1.PodTemplateSpec) ([]Violation,
 	if evaluatorErr != nil {
 		return nil, fmt.Errorf("building the Pod Security evaluator: %w", evaluatorErr)
 	}
+	// The admission plugin sees the Pod as the API server decoded it, with
+	// its defaults (a volume without a source is an emptyDir by then).
+	pod := &corev1.Pod{ObjectMeta: *template.ObjectMeta.DeepCopy(), Spec: *template.Spec.DeepCopy()}
+	legacyscheme.Scheme.Default(pod)
 	level := psaapi.LevelVersion{Level: psaapi.LevelRestricted, Version: podSecurityVersion(version)}
 	var out []Violation
-	for _, r := range evaluator.EvaluatePod(level, &template.ObjectMeta, &template.Spec) {
+	for _, r := range evaluator.EvaluatePod(level, &pod.ObjectMeta, &pod.Spec) {
 		if !r.Allowed {
 			out = append(out, Violation{Reason: r.ForbiddenReason, Detail: r.ForbiddenDetail})
 		}

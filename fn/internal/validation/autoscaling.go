@@ -21,9 +21,12 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved defaults.Settings, fld
 	var errs field.ErrorList
 	if a != nil {
 		errs = append(errs, validateGPUMetric(p, a.GPU, resolved, fldPath.Child("gpu"))...)
-		errs = append(errs, validateQueueMetric(a.Queue, fldPath.Child("queue"))...)
+		errs = append(errs, validateQueueMetric(a.Queue, resolved.Engine, fldPath.Child("queue"))...)
+		errs = append(errs, validateKEDA(p, resolved, fldPath)...)
 		for i, m := range a.Metrics {
-			errs = append(errs, validateMetric(p, resolved, m, fldPath.Child("metrics").Index(i))...)
+			if resolved.Engine == v1alpha1.EngineHPA {
+				errs = append(errs, validateMetric(p, resolved, m, fldPath.Child("metrics").Index(i))...)
+			}
 		}
 	}
 	if !resolved.Autoscaling {
@@ -31,6 +34,8 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved defaults.Settings, fld
 	}
 	minPath := fldPath.Child("minReplicas")
 	switch {
+	case resolved.Engine == v1alpha1.EngineKEDA:
+		// KEDA scales between 0 and 1 itself; keda.go has its rules.
 	case resolved.MinReplicas == 0 && !resolved.ObjectOrExternalMetric && !skip.Has(fldPath.Child("metrics")):
 		errs = append(errs, field.Invalid(minPath, resolved.MinReplicas, fmt.Sprintf(
 			"may be 0 only when the HPA has an Object or External metric, which tells it when to leave zero: "+
@@ -129,12 +134,12 @@ func validateGPUMetric(p *v1alpha1.MLPipeline, g *v1alpha1.GPUMetricSpec, resolv
 }
 
 // validateQueueMetric checks spec.autoscaling.queue.
-func validateQueueMetric(q *v1alpha1.QueueMetricSpec, fldPath *field.Path) field.ErrorList {
+func validateQueueMetric(q *v1alpha1.QueueMetricSpec, engine v1alpha1.AutoscalingEngine, fldPath *field.Path) field.ErrorList {
 	if q == nil {
 		return nil
 	}
 	var errs field.ErrorList
-	if q.MetricName == "" {
+	if q.MetricName == "" && engine == v1alpha1.EngineHPA {
 		errs = append(errs, field.Required(fldPath.Child("metricName"), "the external metric that gives the backlog"))
 	}
 	target := fldPath.Child("targetPerReplica")

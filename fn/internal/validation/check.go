@@ -51,7 +51,11 @@ func Check(p *v1alpha1.MLPipeline, resolved defaults.Settings, invalid fieldpath
 	if err != nil {
 		return errs, nil, nil, err
 	}
-	for _, e := range dormant {
+	kedaErrs, err := kedaHPAErrors(p, resolved, invalid)
+	if err != nil {
+		return errs, nil, nil, err
+	}
+	for _, e := range append(dormant, kedaErrs...) {
 		if !reportedNear(functionErrs, e.Field) {
 			errs = append(errs, e)
 		}

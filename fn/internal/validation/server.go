@@ -30,6 +30,11 @@ func serverFindings(p *v1alpha1.MLPipeline, resolved defaults.Settings, built []
 	var warns []Finding
 	version := resolved.KubernetesVersion
 	for _, obj := range built {
+		if _, ok := obj.(*objects.ScaledObject); ok {
+			// Not a built-in kind: KEDA's rules are the function's own
+			// (keda.go), and kedaHPAErrors checks the HPA KEDA makes.
+			continue
+		}
 		kind := obj.GetObjectKind().GroupVersionKind().Kind
 		report, err := serverside.Create(version, obj)
 		if err != nil {
