@@ -293,10 +293,16 @@ type AutoscalingSpec struct {
 	// GPU scales on the GPU utilisation of the pods, a Pods metric.
 	// +optional
 	GPU *GPUMetricSpec `json:"gpu,omitempty"`
+	// ServingQueue scales an inference server on the requests waiting in
+	// each pod's own queue, a Pods metric (under engine keda, a prometheus
+	// trigger).
+	// +optional
+	ServingQueue *ServingQueueSpec `json:"servingQueue,omitempty"`
 	// Queue scales on the backlog of a queue, an External metric.
 	// +optional
 	Queue *QueueMetricSpec `json:"queue,omitempty"`
-	// Metrics are appended after the cpu, memory, gpu and queue targets.
+	// Metrics are appended after the cpu, memory, gpu, servingQueue and
+	// queue targets.
 	// +optional
 	Metrics []autoscalingv2.MetricSpec `json:"metrics,omitempty"`
 	// +optional
@@ -323,6 +329,20 @@ type GPUMetricSpec struct {
 	// exporter's labels, exported_pod where it renames them.
 	// +optional
 	PodLabel GPUPodLabel `json:"podLabel,omitempty"`
+}
+
+// ServingQueueSpec scales on a per-pod gauge of waiting requests, as
+// inference servers export it (vLLM's vllm:num_requests_waiting):
+// replicas = ceil(requests waiting in all pods / targetPerReplica).
+type ServingQueueSpec struct {
+	// MetricName is the per-pod metric, as the metrics adapter serves it
+	// under custom.metrics.k8s.io (engine hpa) or as Prometheus stores it
+	// (engine keda); vllm:num_requests_waiting by default.
+	// +optional
+	MetricName string `json:"metricName,omitempty"`
+	// TargetPerReplica is how many waiting requests one pod is meant to
+	// carry.
+	TargetPerReplica *resource.Quantity `json:"targetPerReplica"`
 }
 
 // QueueMetricSpec scales on a queue's backlog: replicas = ceil(backlog /

@@ -31,6 +31,9 @@ const (
 	// DefaultGPUMetricName is the NVIDIA DCGM exporter's GPU utilisation
 	// gauge, as prometheus-adapter serves it.
 	DefaultGPUMetricName = "DCGM_FI_DEV_GPU_UTIL"
+	// DefaultServingQueueMetricName is vLLM's gauge of the requests waiting
+	// in a pod.
+	DefaultServingQueueMetricName = "vllm:num_requests_waiting"
 	// DefaultRunAsID is high enough for kube-score and unlikely to collide with
 	// a host user, so images built to run as root still start under runAsNonRoot.
 	DefaultRunAsID int64 = 10001
@@ -85,6 +88,9 @@ type Settings struct {
 	DefaultCPUTarget bool
 	// GPUMetricName is the metric of spec.autoscaling.gpu, when it is set.
 	GPUMetricName string
+	// ServingQueueMetricName is the metric of spec.autoscaling.servingQueue,
+	// when it is set.
+	ServingQueueMetricName string
 	// ObjectOrExternalMetric says the HPA has an Object or External metric,
 	// which Kubernetes requires before minReplicas may be 0.
 	ObjectOrExternalMetric bool
@@ -204,6 +210,12 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 			out.GPUMetricName = a.GPU.MetricName
 			if out.GPUMetricName == "" {
 				out.GPUMetricName = DefaultGPUMetricName
+			}
+		}
+		if a.ServingQueue != nil {
+			out.ServingQueueMetricName = a.ServingQueue.MetricName
+			if out.ServingQueueMetricName == "" {
+				out.ServingQueueMetricName = DefaultServingQueueMetricName
 			}
 		}
 		out.ObjectOrExternalMetric = a.Queue != nil
@@ -387,7 +399,7 @@ func setsEnv(env []corev1.EnvVar, name string) bool {
 // hasMetricPresets reports whether the user chose any metric besides cpu
 // and memory; only a pipeline with none gets the default CPU target.
 func hasMetricPresets(a *v1alpha1.AutoscalingSpec) bool {
-	return a != nil && (a.GPU != nil || a.Queue != nil || len(a.Metrics) > 0 || a.KEDA != nil && len(a.KEDA.Triggers) > 0)
+	return a != nil && (a.GPU != nil || a.ServingQueue != nil || a.Queue != nil || len(a.Metrics) > 0 || a.KEDA != nil && len(a.KEDA.Triggers) > 0)
 }
 
 // MountsPath says a container mounts something at path itself.

@@ -12,7 +12,7 @@ import (
 )
 
 // HPA builds the autoscaling/v2 HorizontalPodAutoscaler; metrics come in the
-// order cpu, memory, gpu, queue, then the user's.
+// order cpu, memory, gpu, servingQueue, queue, then the user's.
 func HPA(p *v1alpha1.MLPipeline, resolved defaults.Settings) *autoscalingv2.HorizontalPodAutoscaler {
 	var metrics []autoscalingv2.MetricSpec
 	if resolved.TargetCPU != nil {
@@ -31,6 +31,9 @@ func HPA(p *v1alpha1.MLPipeline, resolved defaults.Settings) *autoscalingv2.Hori
 	if a := p.Spec.Autoscaling; a != nil {
 		if a.GPU != nil {
 			metrics = append(metrics, gpuUtilization(resolved.GPUMetricName, a.GPU.TargetUtilizationPercentage))
+		}
+		if a.ServingQueue != nil {
+			metrics = append(metrics, podsAverage(resolved.ServingQueueMetricName, a.ServingQueue.TargetPerReplica))
 		}
 		if a.Queue != nil {
 			metrics = append(metrics, queueBacklog(a.Queue))
@@ -62,7 +65,16 @@ func utilization(name corev1.ResourceName, percent int32) autoscalingv2.MetricSp
 // gpuUtilization is a Pods metric: the HPA averages the pods' GPU
 // utilisation and compares it with the percentage, as a plain value.
 func gpuUtilization(metricName string, percent int32) autoscalingv2.MetricSpec {
-	target := resource.NewQuantity(int64(percent), resource.DecimalSI)
+	return podsAverage(metricName, resource.NewQuantity(int64(percent), resource.DecimalSI))
+}
+
+// podsAverage is a Pods metric with an AverageValue target, the only
+// target a Pods metric has: the HPA keeps ceil(sum over the pods / target)
+// replicas. A missing target is an error of its own (validation).
+func podsAverage(metricName string, target *resource.Quantity) autoscalingv2.MetricSpec {
+	if target != nil {
+		target = ptr.To(target.DeepCopy())
+	}
 	return autoscalingv2.MetricSpec{
 		Type: autoscalingv2.PodsMetricSourceType,
 		Pods: &autoscalingv2.PodsMetricSource{

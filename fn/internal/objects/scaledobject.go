@@ -126,6 +126,9 @@ func kedaTriggers(p *v1alpha1.MLPipeline, resolved defaults.Settings) []v1alpha1
 	if a.GPU != nil {
 		out = append(out, gpuTrigger(p, a, resolved))
 	}
+	if a.ServingQueue != nil {
+		out = append(out, servingQueueTrigger(p, a, resolved))
+	}
 	if q := a.Queue; q != nil && q.Scaler != nil {
 		out = append(out, queueTrigger(q))
 	}
@@ -153,6 +156,24 @@ func utilizationTrigger(name corev1.ResourceName, percent int32) v1alpha1.KEDATr
 // replicas / target), and average × replicas is the sum). An average query
 // would be divided by the replicas a second time and scale too little.
 func gpuTrigger(p *v1alpha1.MLPipeline, a *v1alpha1.AutoscalingSpec, resolved defaults.Settings) v1alpha1.KEDATrigger {
+	return podsSumTrigger(a, podsQuery(p, resolved.GPUMetricName, a.GPU.PodLabel), strconv.Itoa(int(a.GPU.TargetUtilizationPercentage)))
+}
+
+// servingQueueTrigger is the servingQueue preset under engine keda: the sum
+// of the requests waiting in the pipeline's pods over the target per pod,
+// as for gpuTrigger. The server's own metrics carry the pod label of the
+// pod Prometheus scraped.
+func servingQueueTrigger(p *v1alpha1.MLPipeline, a *v1alpha1.AutoscalingSpec, resolved defaults.Settings) v1alpha1.KEDATrigger {
+	threshold := ""
+	if t := a.ServingQueue.TargetPerReplica; t != nil {
+		threshold = scalerNumber(*t, false)
+	}
+	return podsSumTrigger(a, podsQuery(p, resolved.ServingQueueMetricName, v1alpha1.GPUPodLabelPod), threshold)
+}
+
+// podsSumTrigger is a prometheus trigger on a sum over the pipeline's pods
+// with an AverageValue threshold, on the Prometheus of keda.prometheusAddress.
+func podsSumTrigger(a *v1alpha1.AutoscalingSpec, query, threshold string) v1alpha1.KEDATrigger {
 	address := ""
 	if a.KEDA != nil {
 		address = a.KEDA.PrometheusAddress
@@ -162,18 +183,19 @@ func gpuTrigger(p *v1alpha1.MLPipeline, a *v1alpha1.AutoscalingSpec, resolved de
 		MetricType: autoscalingv2.AverageValueMetricType,
 		Metadata: map[string]string{
 			"serverAddress": address,
-			"query":         gpuQuery(p, resolved.GPUMetricName, a.GPU.PodLabel),
-			"threshold":     strconv.Itoa(int(a.GPU.TargetUtilizationPercentage)),
+			"query":         query,
+			"threshold":     threshold,
 		},
 	}
 }
 
-// gpuQuery selects the series of the Deployment's pods, named
+// podsQuery selects the series of the Deployment's pods, named
 // <name>-<pod-template-hash>-<suffix>, in the pipeline's namespace, by the
-// labels the DCGM exporter writes: pod and namespace, or exported_pod and
+// labels pod and namespace (as Prometheus labels the series it scrapes from
+// a pod), or, for the DCGM exporter, exported_pod and
 // exported_namespace where Prometheus renamed them. Without a namespace the
 // query cannot name one (a warning says so).
-func gpuQuery(p *v1alpha1.MLPipeline, metric string, podLabel v1alpha1.GPUPodLabel) string {
+func podsQuery(p *v1alpha1.MLPipeline, metric string, podLabel v1alpha1.GPUPodLabel) string {
 	podKey, namespaceKey := "pod", "namespace"
 	if podLabel == v1alpha1.GPUPodLabelExportedPod {
 		podKey, namespaceKey = "exported_pod", "exported_namespace"

@@ -6,6 +6,7 @@ import (
 
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
@@ -22,6 +23,7 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved defaults.Settings, fld
 	if a != nil {
 		errs = append(errs, validateGPUMetric(p, a.GPU, resolved, fldPath.Child("gpu"))...)
 		errs = append(errs, validateQueueMetric(a.Queue, resolved.Engine, fldPath.Child("queue"))...)
+		errs = append(errs, validateServingQueue(a.ServingQueue, fldPath.Child("servingQueue"))...)
 		errs = append(errs, validateKEDA(p, resolved, fldPath)...)
 		for i, m := range a.Metrics {
 			if resolved.Engine == v1alpha1.EngineHPA {
@@ -133,6 +135,15 @@ func validateGPUMetric(p *v1alpha1.MLPipeline, g *v1alpha1.GPUMetricSpec, resolv
 	return errs
 }
 
+// validateServingQueue checks spec.autoscaling.servingQueue; the metric
+// name is checked by the API server's HPA rules.
+func validateServingQueue(q *v1alpha1.ServingQueueSpec, fldPath *field.Path) field.ErrorList {
+	if q == nil {
+		return nil
+	}
+	return validateTargetPerReplica(q.TargetPerReplica, fldPath.Child("targetPerReplica"), "the requests waiting in one pod that it is meant to carry, such as 5")
+}
+
 // validateQueueMetric checks spec.autoscaling.queue.
 func validateQueueMetric(q *v1alpha1.QueueMetricSpec, engine v1alpha1.AutoscalingEngine, fldPath *field.Path) field.ErrorList {
 	if q == nil {
@@ -142,14 +153,19 @@ func validateQueueMetric(q *v1alpha1.QueueMetricSpec, engine v1alpha1.Autoscalin
 	if q.MetricName == "" && engine == v1alpha1.EngineHPA {
 		errs = append(errs, field.Required(fldPath.Child("metricName"), "the external metric that gives the backlog"))
 	}
-	target := fldPath.Child("targetPerReplica")
+	return append(errs, validateTargetPerReplica(q.TargetPerReplica, fldPath.Child("targetPerReplica"), "the backlog one worker is meant to carry, such as 20")...)
+}
+
+// validateTargetPerReplica: a preset's share per replica is required and
+// positive.
+func validateTargetPerReplica(target *resource.Quantity, fldPath *field.Path, what string) field.ErrorList {
 	switch {
-	case q.TargetPerReplica == nil:
-		errs = append(errs, field.Required(target, "the backlog one worker is meant to carry, such as 20"))
-	case q.TargetPerReplica.Sign() <= 0:
-		errs = append(errs, field.Invalid(target, q.TargetPerReplica.String(), "must be more than 0"))
+	case target == nil:
+		return field.ErrorList{field.Required(fldPath, what)}
+	case target.Sign() <= 0:
+		return field.ErrorList{field.Invalid(fldPath, target.String(), "must be more than 0")}
 	}
-	return errs
+	return nil
 }
 
 // validateMetric holds the rules on a metrics entry that the API server

@@ -45,11 +45,12 @@ func validateKEDA(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPath *f
 	var errs field.ErrorList
 	errs = append(errs, hpaOnlySettings(a, fldPath)...)
 	errs = append(errs, validateQueueScaler(a.Queue, fldPath.Child("queue"))...)
+	if (a.GPU != nil || a.ServingQueue != nil) && (a.KEDA == nil || a.KEDA.PrometheusAddress == "") {
+		errs = append(errs, field.Required(fldPath.Child("keda", "prometheusAddress"), fmt.Sprintf(
+			"the %s preset becomes a prometheus trigger, which queries this server: the Prometheus that scrapes its metric, such as http://prometheus.monitoring:9090",
+			prometheusPresets(a))))
+	}
 	if a.GPU != nil {
-		if a.KEDA == nil || a.KEDA.PrometheusAddress == "" {
-			errs = append(errs, field.Required(fldPath.Child("keda", "prometheusAddress"),
-				"the gpu preset becomes a prometheus trigger, which queries this server: the Prometheus that scrapes the DCGM exporter, such as http://prometheus.monitoring:9090"))
-		}
 		if l := a.GPU.PodLabel; l != "" && l != v1alpha1.GPUPodLabelPod && l != v1alpha1.GPUPodLabelExportedPod {
 			errs = append(errs, field.NotSupported(fldPath.Child("gpu", "podLabel"), l,
 				[]string{string(v1alpha1.GPUPodLabelPod), string(v1alpha1.GPUPodLabelExportedPod)}))
@@ -268,7 +269,7 @@ func kedaWebhookRules(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPat
 	k := a.KEDA
 	// The triggers the ScaledObject gets, by what the user wrote: a queue
 	// without its scaler counts, as it has an error of its own.
-	onlyResource := a.GPU == nil && a.Queue == nil
+	onlyResource := a.GPU == nil && a.ServingQueue == nil && a.Queue == nil
 	for _, t := range kedaTriggersOf(k) {
 		if t.Type != string(corev1.ResourceCPU) && t.Type != string(corev1.ResourceMemory) {
 			onlyResource = false
@@ -286,13 +287,13 @@ func kedaWebhookRules(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPat
 	// divided by the ready replicas, so they qualify too).
 	if k != nil && k.Fallback != nil && onlyResource {
 		errs = append(errs, field.Forbidden(fldPath.Child("keda", "fallback"), fmt.Sprintf(
-			"needs a trigger that is not cpu or memory (queue, gpu or %s): KEDA's fallback stands in for a failing scaler's metric, and cpu and memory have none",
+			"needs a trigger that is not cpu or memory (queue, gpu, servingQueue or %s): KEDA's fallback stands in for a failing scaler's metric, and cpu and memory have none",
 			fldPath.Child("keda", "triggers"))))
 	}
 	if resolved.MinReplicas == 0 && onlyResource {
 		errs = append(errs, field.Invalid(fldPath.Child("minReplicas"), resolved.MinReplicas, fmt.Sprintf(
-			"may be 0 under engine keda only with a trigger that is not cpu or memory (set %s or %s, or add one to %s): at zero pods there is no CPU or memory to measure, so KEDA's webhook refuses it",
-			fldPath.Child("queue"), fldPath.Child("gpu"), fldPath.Child("keda", "triggers"))))
+			"may be 0 under engine keda only with a trigger that is not cpu or memory (set %s, %s or %s, or add one to %s): at zero pods there is no CPU or memory to measure, so KEDA's webhook refuses it",
+			fldPath.Child("queue"), fldPath.Child("gpu"), fldPath.Child("servingQueue"), fldPath.Child("keda", "triggers"))))
 	}
 	return errs
 }
@@ -351,9 +352,9 @@ func kedaWarnings(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPath *f
 		return nil
 	}
 	var ws []Finding
-	if a.GPU != nil && p.Namespace == "" {
+	if (a.GPU != nil || a.ServingQueue != nil) && p.Namespace == "" {
 		ws = append(ws, warningAt(WarnKEDAGPUQueryAnyNamespace, field.NewPath("metadata", "namespace"),
-			"is not set, so the gpu preset's Prometheus query matches pods named %s-… in every namespace; set the namespace the pipeline runs in", p.Name))
+			"is not set, so the %s preset's Prometheus query matches pods named %s-… in every namespace; set the namespace the pipeline runs in", prometheusPresets(a), p.Name))
 	}
 	// KEDA's webhook accepts it (it compares with 1), and it changes nothing.
 	if k := a.KEDA; k != nil && k.IdleReplicaCount != nil && *k.IdleReplicaCount == 0 && resolved.MinReplicas == 0 {
@@ -361,4 +362,15 @@ func kedaWarnings(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPath *f
 			"is 0 while minReplicas is 0: KEDA scales to 0 while no trigger is active anyway, so it takes no effect; remove it, or set minReplicas to 1 or more to scale between idle 0 and that minimum"))
 	}
 	return ws
+}
+
+// prometheusPresets names the presets that become prometheus triggers.
+func prometheusPresets(a *v1alpha1.AutoscalingSpec) string {
+	switch {
+	case a.GPU != nil && a.ServingQueue != nil:
+		return "gpu and servingQueue"
+	case a.GPU != nil:
+		return "gpu"
+	}
+	return "servingQueue"
 }

@@ -269,6 +269,9 @@ func hpaPath(t pathTokens, p *v1alpha1.MLPipeline, resolved defaults.Settings) s
 		if a.GPU != nil {
 			presets = append(presets, "spec.autoscaling.gpu")
 		}
+		if a.ServingQueue != nil {
+			presets = append(presets, "spec.autoscaling.servingQueue")
+		}
 		if a.Queue != nil {
 			presets = append(presets, "spec.autoscaling.queue")
 		}
@@ -288,6 +291,10 @@ func presetField(preset string, rest pathTokens) string {
 		return preset + ".metricName"
 	case strings.HasSuffix(preset, "gpu") && source == "target":
 		return preset + ".targetUtilizationPercentage"
+	case strings.HasSuffix(preset, "servingQueue") && source == "metric":
+		return preset + ".metricName"
+	case strings.HasSuffix(preset, "servingQueue") && source == "target":
+		return preset + ".targetPerReplica"
 	case strings.HasSuffix(preset, "queue") && source == "metric" && rest.at(2) == "selector":
 		return join(preset+".selector", rest[3:])
 	case strings.HasSuffix(preset, "queue") && source == "metric":

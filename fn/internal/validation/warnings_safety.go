@@ -73,7 +73,7 @@ func ignoredAutoscalingWarnings(a *v1alpha1.AutoscalingSpec, resolved defaults.S
 		{"minReplicas", a.MinReplicas != nil}, {"maxReplicas", a.MaxReplicas != 0},
 		{"targetCPUUtilizationPercentage", a.TargetCPUUtilizationPercentage != nil},
 		{"targetMemoryUtilizationPercentage", a.TargetMemoryUtilizationPercentage != nil},
-		{"gpu", a.GPU != nil}, {"queue", a.Queue != nil}, {"metrics", len(a.Metrics) > 0}, {"behavior", a.Behavior != nil},
+		{"gpu", a.GPU != nil}, {"servingQueue", a.ServingQueue != nil}, {"queue", a.Queue != nil}, {"metrics", len(a.Metrics) > 0}, {"behavior", a.Behavior != nil},
 		{"engine", a.Engine != ""}, {"keda", a.KEDA != nil},
 	} {
 		if f.given {
