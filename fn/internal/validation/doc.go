@@ -14,7 +14,7 @@
 //     internal/serverside), with serverpaths.go mapping a generated
 //     object's field back to the MLPipeline field the user wrote;
 //     podsecurity.go does the same for Pod Security's evaluator.
-//   - warnings.go, warnings_safety.go: findings only the user can fix,
+//   - warnings.go, warnings_safety.go, warnings_gpu.go: findings only the user can fix,
 //     as Findings (finding.go), each with its id (ids.go); ignore.go drops
 //     those the MLPipeline's ignore-warnings annotation lists.
 package validation
