@@ -73,7 +73,7 @@ type Settings struct {
 	// spec.resourceClaims.
 	GPUs bool
 	// Strategy is the Deployment's: the user's, or for a pipeline with GPUs
-	// GPUStrategy (then GPUStrategyDefault), or nil for the API server's.
+	// gpuStrategy (then GPUStrategyDefault), or nil for the API server's.
 	Strategy           *appsv1.DeploymentStrategy
 	GPUStrategyDefault bool
 
@@ -191,7 +191,7 @@ func Resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) Settings {
 	out.GPUs = out.GPUCount > 0 || len(s.ResourceClaims) > 0
 	out.Strategy = s.Strategy
 	if out.Strategy == nil && out.GPUs {
-		out.Strategy = GPUStrategy()
+		out.Strategy = gpuStrategy()
 		out.GPUStrategyDefault = true
 	}
 	if s.Replicas != nil {
@@ -345,11 +345,11 @@ func IsSidecar(c corev1.Container) bool {
 	return c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
 }
 
-// GPUStrategy is the rollout of a pipeline with GPUs: one old pod goes
+// gpuStrategy is the rollout of a pipeline with GPUs: one old pod goes
 // before its replacement starts, so a rollout needs no spare GPU. The API
 // server's default, 25 % surge, needs spare GPUs, and on a full GPU pool
 // its new pods stay Pending and the rollout stalls.
-func GPUStrategy() *appsv1.DeploymentStrategy {
+func gpuStrategy() *appsv1.DeploymentStrategy {
 	return &appsv1.DeploymentStrategy{
 		Type: appsv1.RollingUpdateDeploymentStrategyType,
 		RollingUpdate: &appsv1.RollingUpdateDeployment{

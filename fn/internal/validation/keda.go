@@ -353,7 +353,7 @@ func kedaWarnings(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPath *f
 	}
 	var ws []Finding
 	if (a.GPU != nil || a.ServingQueue != nil) && p.Namespace == "" {
-		ws = append(ws, warningAt(WarnKEDAGPUQueryAnyNamespace, field.NewPath("metadata", "namespace"),
+		ws = append(ws, warningAt(WarnKEDAQueryAnyNamespace, field.NewPath("metadata", "namespace"),
 			"is not set, so the %s preset's Prometheus query matches pods named %s-… in every namespace; set the namespace the pipeline runs in", prometheusPresets(a), p.Name))
 	}
 	// KEDA's webhook accepts it (it compares with 1), and it changes nothing.
