@@ -47,7 +47,8 @@ func NewCommand(version string) *cobra.Command {
   mlpipeline-fn mlpipeline.yaml`
 	cmd.Version = version
 	showWarnings := cmd.Flags().Bool("warnings", true,
-		"print warnings on stderr, and in standalone mode each pipeline's capacity line (results carry them in KRM mode either way)")
+		"print warnings on stderr, and in standalone mode each pipeline's capacity line (results carry them in KRM mode either way; "+
+			"an MLPipeline's annotation mlpipeline.dev/ignore-warnings silences the warnings it lists by id)")
 	cmd.Flags().StringVar(&p.kubernetesVersion, "kubernetes-version", serverside.DefaultVersion,
 		fmt.Sprintf("the Kubernetes minor (%s) to render and validate for, where an MLPipeline sets no spec.kubernetesVersion",
 			strings.Join(serverside.Versions, ", ")))
