@@ -2,7 +2,9 @@ package apiserver
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,12 +16,15 @@ import (
 var crdsResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
 
 // installCRD applies config/crd/ cleanly and waits until the server
-// serves the MLPipeline kind, so that MLPipeline objects are applied too.
+// serves the MLPipeline kind, so that MLPipeline objects are applied too;
+// KEDA's CRDs likewise, so that the ScaledObjects of `engine: keda` are
+// checked against KEDA's own schema like every other output.
 func (s *suite) installCRD(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(repoRoot, "config", "crd", "*.yaml"))
 	if len(files) == 0 {
 		t.Fatal("config/crd/ has no CRD")
 	}
+	files = append(files, kedaCRDs(t)...)
 	ctx := context.Background()
 	objs := readObjects(t, files...)
 	as := s.c.applyAll(ctx, "", objs)
@@ -47,4 +52,27 @@ func (s *suite) installCRD(t *testing.T) {
 		}
 		t.Logf("CRD %s Established", obj.GetName())
 	}
+}
+
+// kedaCRDs are the CRD files of the KEDA release that e2e/keda pins (one
+// version for both harnesses), read from the Go module cache.
+func kedaCRDs(t *testing.T) []string {
+	t.Helper()
+	const module = "github.com/kedacore/keda/v2"
+	download := exec.Command("go", "mod", "download", "-json", module)
+	download.Dir = filepath.Join(repoRoot, "e2e", "keda")
+	out, err := download.Output()
+	if err != nil {
+		t.Fatalf("downloading %s as e2e/keda pins it: %v", module, err)
+	}
+	var mod struct{ Dir, Version string }
+	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
+		t.Fatalf("reading where %s is: %v (%s)", module, err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(mod.Dir, "config", "crd", "bases", "*.yaml"))
+	if len(files) == 0 {
+		t.Fatalf("KEDA %s has no CRDs in config/crd/bases", mod.Version)
+	}
+	t.Logf("KEDA %s CRDs: %d files", mod.Version, len(files))
+	return files
 }
