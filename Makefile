@@ -66,6 +66,7 @@ e2e-argocd: build $(BIN)/kustomize ## Argo CD v3.6.1's real argocd-cmp-server an
 e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Security "restricted"
 	./e2e/apiserver/run.sh
 e2e-autoscaling: build ## the real HPA controller scales generated Deployments on CPU, GPU and queue metrics (kwok, metrics-server, metrics adapter)
+	go -C e2e/autoscaling/timeline test ./...
 	./e2e/autoscaling/run.sh
 bench: ## kustomize build, start-up and scale against kyaml identity functions, Go benchmarks, a profile
 	./bench/run.sh
