@@ -60,6 +60,7 @@ check-readme: ## run the README's quick start and walkthrough on a fresh clone o
 image: ## build the function's image and the Argo CD sidecar (docker, else podman)
 	./hack/image.sh
 e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with the real tools
+	./e2e/lib/test.sh
 	./e2e/orchestrators/run.sh
 e2e-argocd: build $(BIN)/kustomize ## Argo CD v3.6.1's real argocd-cmp-server and argocd-repo-server run the plugin
 	./e2e/argocd/run.sh

@@ -22,8 +22,9 @@
 #   ml-gpu         GPU worker, min 1, max 6, DCGM_FI_DEV_GPU_UTIL 60 per pod (Pods metric):
 #                  GPU work of 0.2 -> 2.7 -> 0.2 GPUs shared by its pods
 #
-# Outputs: out/autoscaling/timeline.csv and out/autoscaling/autoscaling.png
-# (UPDATE_DOC_PLOT=1 also copies the PNG to docs/autoscaling.png).
+# Outputs in out/autoscaling/: the recorded run (timeline.csv, steps.csv,
+# settings.env), which timeline/ (Go) checks after the last step, and
+# autoscaling.png (UPDATE_DOC_PLOT=1 also copies it to docs/autoscaling.png).
 # On failure: out/autoscaling/logs/ holds the control-plane component logs and
 # the adapter's log.
 #
