@@ -42,7 +42,10 @@ FN="${FN:-$ROOT/bin/mlpipeline-fn}"
 NS=mlpipeline-e2e
 HPA_SYNC_S=15 # kube-controller-manager's --horizontal-pod-autoscaler-sync-period default
 SAMPLE_EVERY_S=2
-NODES=3
+# One node: kwokctl's template gives node i the InternalIP 127.0.0.(1+i), and
+# the KWOK controller, which serves every node's kubelet endpoints, listens on
+# 127.0.0.1 only (options.bindAddress), so only node 0's is reachable.
+NODES=1
 GPUS_PER_NODE=8
 
 # The scenarios' settings; each group must match its pipelines/*.yaml. The
@@ -264,6 +267,7 @@ apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   cacheDir: $WORK/kwok-cache
+  bindAddress: 127.0.0.1
   metricsServerManifests:
   - $MS_SRC/manifests/overlays/release
 EOF
@@ -297,7 +301,7 @@ timeout 180 "$KWOKCTL" create cluster \
 # metrics.k8s.io/resource-metrics-path annotation metrics-server needs. The
 # template's default node IPs (192.0.2.x, a documentation range) are unreachable:
 # metrics-server scrapes "kubelets" at the node's InternalIP, and here the
-# kubelet is the KWOK controller, listening on this host. 127.0.0.x is loopback.
+# kubelet is the KWOK controller, listening on this host's 127.0.0.1.
 # The template has no ephemeral-storage, which the generated pods request, and
 # no nvidia.com/gpu, which the GPU worker's pods have a limit of.
 timeout 60 "$KWOKCTL" scale node --name "$CLUSTER" --replicas "$NODES" \
@@ -324,6 +328,9 @@ metrics_api_available() {
   return 1
 }
 wait_until 90 "metrics API available" metrics_api_available
+# kwokctl binds every component to options.bindAddress (0.0.0.0 unless set);
+# the test servers must listen on loopback only.
+beyond_loopback $(cat "$CLUSTER_DIR"/pids/*.pid) || die "a cluster component listens beyond loopback (kwokctl options.bindAddress)"
 
 # ---- the custom and external metrics adapter ----
 # A host process on loopback, reached by kube-apiserver's aggregator the way

@@ -37,3 +37,18 @@ wait_for() {
     sleep "${POLL_S:-0.2}"
   done
 }
+
+# beyond_loopback PID...: print each listening TCP socket of the PIDs that is
+# bound to an address other than 127.0.0.1 or ::1 (a wildcard included);
+# return 1 when there is one. Test servers listen on loopback only.
+beyond_loopback() {
+  local pid found=0 line
+  for pid in "$@"; do
+    while read -r line; do
+      [[ -n "$line" ]] || continue
+      echo "pid $pid listens on $line" >&2
+      found=1
+    done < <(ss -ltnpH 2>/dev/null | grep -F "pid=$pid," | awk '{print $4}' | grep -vE '^(127\.0\.0\.1|\[::1\]):[0-9]+$')
+  done
+  return "$found"
+}

@@ -36,6 +36,17 @@ rm -f "$flag"
 t=$SECONDS
 expect "wait_for: returns 1 after its timeout" eval '! wait_for 1 never false 2>/dev/null && ((SECONDS - t <= 2))'
 
+# beyond_loopback: a server on 127.0.0.1 passes, one on every interface fails.
+python3 -m http.server --bind 127.0.0.1 0 >/dev/null 2>&1 &
+local_server=$!
+python3 -m http.server --bind 0.0.0.0 0 >/dev/null 2>&1 &
+wide_server=$!
+wait_for 10 "test servers listening" eval 'ss -ltnpH | grep -q "pid=$local_server," && ss -ltnpH | grep -q "pid=$wide_server,"'
+expect "beyond_loopback: a server on 127.0.0.1 is fine" beyond_loopback "$local_server"
+expect "beyond_loopback: a server on 0.0.0.0 is found" eval '! beyond_loopback $wide_server 2>/dev/null'
+stop_pid "$local_server" http.server
+stop_pid "$wide_server" http.server
+
 # results.sh: pass and fail count, finish exits 1 on a failure, 0 without.
 results() { # results CASES...: a harness recording CASES (pass or fail); its exit code
   bash -c 'suite=test repo=/ work=/tmp UPDATE=0; source "$1/results.sh"; for c in "${@:2}"; do $c "case $c"; done; finish' \
