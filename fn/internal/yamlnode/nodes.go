@@ -101,18 +101,50 @@ func quoteYAML11NonStrings(n *yaml.Node) {
 // plainStringInYAML11 reports the values that are sure to be strings to a
 // YAML 1.1 reader, so that kyaml's IsYaml1_1NonString, which parses every
 // value with a YAML 1.1 parser, runs only on the others (it was a fifth of
-// the time of rendering 1,000 pipelines). Booleans and null begin with one
-// of y, n, t, f, o (any case) or ~, numbers and timestamps with a digit, a
-// sign or a dot, and collections, anchors, tags and quotes with a symbol;
-// a ':' or '#' could start a map or a comment. Any other value that begins
-// with a letter is a plain string. TestPlainStringInYAML11 checks that this
-// never disagrees with kyaml.
+// the time of rendering 1,000 pipelines). Numbers and timestamps begin with
+// a digit, a sign or a dot, and collections, anchors, tags, quotes and ~
+// with a symbol; a ':' or '#' could start a map or a comment. A value that
+// begins with a letter is a non-string only if it is one of YAML 1.1's bool
+// and null words (yaml.v2's resolve table): a name made only of letters,
+// digits and "-._/" is a plain string unless it is exactly such a word.
+// Other values that begin like one (y, n, t, f, o), such as "yes " whose
+// trailing space the parser drops, go to kyaml. TestPlainStringInYAML11
+// checks that this never disagrees with kyaml.
 func plainStringInYAML11(s string) bool {
 	if s == "" || strings.ContainsAny(s, ":#\n") {
 		return false
 	}
 	c := s[0] | 0x20 // ASCII lower case
-	return c >= 'a' && c <= 'z' && !strings.ContainsRune("yntfo", rune(c))
+	if c < 'a' || c > 'z' {
+		return false
+	}
+	if !strings.ContainsRune("yntfo", rune(c)) {
+		return true
+	}
+	return isNameLike(s) && !yaml11Words[s]
+}
+
+// yaml11Words are the plain scalars that YAML 1.1 reads as a bool or null
+// and that begin with a letter.
+var yaml11Words = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true,
+	"n": true, "N": true, "no": true, "No": true, "NO": true,
+	"true": true, "True": true, "TRUE": true, "false": true, "False": true, "FALSE": true,
+	"on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true,
+	"null": true, "Null": true, "NULL": true,
+}
+
+// isNameLike reports whether s has only ASCII letters, digits and "-._/",
+// none of which a YAML 1.1 parser strips or reads as syntax inside a plain
+// scalar that begins with a letter.
+func isNameLike(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._/", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // KindName names a node's kind in words for messages about an object that

@@ -2,6 +2,7 @@ package yamlnode
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -20,12 +21,24 @@ func TestPlainStringInYAML11(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "aAbByYnNoOtTfFeEsS0129._-+:#~ !&*[]{},|>'\"%@`=<\n\\/é"
 	for range 20000 {
-		b := make([]rune, 1+r.IntN(6))
-		runes := []rune(alphabet)
-		for i := range b {
-			b[i] = runes[r.IntN(len(runes))]
+		values = append(values, randomString(r, alphabet, 1+r.IntN(6)))
+	}
+	// Letter-initial words: every YAML 1.1 bool and null word in each case
+	// form, alone and with near misses around it ("yesterday", "ONE",
+	// "nvidia.com/gpu", "no ", "true\t").
+	words := []string{"y", "yes", "n", "no", "true", "false", "on", "off", "null"}
+	const wordTail = "aeEsSrnNdDlL0-./_ \t\r:#"
+	for _, w := range words {
+		for _, form := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:]} {
+			values = append(values, form, form+" ", form+"\t", form+".", form+"s", form[:len(form)-1])
+			for range 300 {
+				values = append(values, form+randomString(r, wordTail, 1+r.IntN(4)))
+			}
 		}
-		values = append(values, string(b))
+	}
+	values = append(values, "yesterday", "ONE", "nvidia.com/gpu", "nginx", "ontology", "offset", "falsey", "nullable", "trueish", "Nope", "No.", "YeS", "tRUE")
+	for range 20000 {
+		values = append(values, randomString(r, "yYnNtTfFoO", 1)+randomString(r, "aAeEsSrRuUlLoOnNfF0-./_ ", r.IntN(5)))
 	}
 	skipped := 0
 	for _, v := range values {
@@ -40,4 +53,14 @@ func TestPlainStringInYAML11(t *testing.T) {
 	if skipped < len(values)/10 {
 		t.Errorf("the shortcut skipped only %d of %d values: it saves nothing", skipped, len(values))
 	}
+}
+
+// randomString is n runes drawn from alphabet.
+func randomString(r *rand.Rand, alphabet string, n int) string {
+	runes := []rune(alphabet)
+	b := make([]rune, n)
+	for i := range b {
+		b[i] = runes[r.IntN(len(runes))]
+	}
+	return string(b)
 }
