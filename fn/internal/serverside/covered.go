@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // covers is droppedFields' fast path. It walks two typed objects of the same
@@ -28,7 +29,7 @@ func covers(before, after any) bool {
 	}
 	// As droppedFields: the type meta is not the object's content, and the
 	// status is the server's to set.
-	return structCovers(b.Elem(), a.Elem(), map[string]bool{"apiVersion": true, "kind": true, "status": true})
+	return structCovers(b.Elem(), a.Elem(), infoOf(b.Elem().Type()).fields, notContent)
 }
 
 var (
@@ -37,13 +38,99 @@ var (
 	isZeroerType      = reflect.TypeFor[interface{ IsZero() bool }]()
 )
 
-// encodesItself reports whether encoding/json writes values of t with
-// their own MarshalJSON or MarshalText (resource.Quantity, metav1.Time,
-// intstr.IntOrString...).
-func encodesItself(t reflect.Type) bool {
+// typeInfo is what covers needs to know of a type, worked out once per
+// type as encoding/json caches its encoders.
+type typeInfo struct {
+	// selfEncoded: encoding/json writes values of the type with their own
+	// MarshalJSON or MarshalText (resource.Quantity, metav1.Time,
+	// intstr.IntOrString...).
+	selfEncoded bool
+	// zeroer says where omitzero finds an IsZero method.
+	zeroer zeroerKind
+	// fields are a struct's fields as encoding/json sees them.
+	fields []jsonField
+}
+
+type zeroerKind int
+
+const (
+	noZeroer           zeroerKind = iota
+	zeroerOrNil                   // an interface or pointer type with IsZero: nil is zero too
+	zeroerOnValue                 // IsZero on the value
+	zeroerOnPointerToT            // IsZero on *T
+)
+
+// jsonField is one field of a struct for encoding/json: its name and omit
+// options, or an embedded struct without a name whose fields it promotes.
+type jsonField struct {
+	index               int
+	name                string
+	omitEmpty, omitZero bool
+	promoted            bool // an embedded struct, its fields written in the parent
+	viaPointer          bool // promoted through a pointer
+}
+
+// notContent are the top-level fields droppedFields leaves out.
+var notContent = map[string]bool{"apiVersion": true, "kind": true, "status": true}
+
+var typeInfos sync.Map // reflect.Type -> *typeInfo
+
+func infoOf(t reflect.Type) *typeInfo {
+	if cached, ok := typeInfos.Load(t); ok {
+		return cached.(*typeInfo)
+	}
 	p := reflect.PointerTo(t)
-	return t.Implements(jsonMarshalerType) || p.Implements(jsonMarshalerType) ||
-		t.Implements(textMarshalerType) || p.Implements(textMarshalerType)
+	info := &typeInfo{selfEncoded: t.Implements(jsonMarshalerType) || p.Implements(jsonMarshalerType) ||
+		t.Implements(textMarshalerType) || p.Implements(textMarshalerType)}
+	switch {
+	case (t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer) && t.Implements(isZeroerType):
+		info.zeroer = zeroerOrNil
+	case t.Implements(isZeroerType):
+		info.zeroer = zeroerOnValue
+	case p.Implements(isZeroerType):
+		info.zeroer = zeroerOnPointerToT
+	}
+	if t.Kind() == reflect.Struct {
+		info.fields = jsonFields(t)
+	}
+	cached, _ := typeInfos.LoadOrStore(t, info)
+	return cached.(*typeInfo)
+}
+
+// jsonFields lists the fields of struct type t that encoding/json writes.
+func jsonFields(t reflect.Type) []jsonField {
+	var fields []jsonField
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if sf.Anonymous && name == "" {
+			ft := sf.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				fields = append(fields, jsonField{index: i, promoted: true, viaPointer: sf.Type.Kind() == reflect.Pointer})
+				continue
+			}
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		f := jsonField{index: i, name: name}
+		for opt := range strings.SplitSeq(opts, ",") {
+			f.omitEmpty = f.omitEmpty || opt == "omitempty"
+			f.omitZero = f.omitZero || opt == "omitzero"
+		}
+		fields = append(fields, f)
+	}
+	return fields
 }
 
 // valueCovers is covers for two present values of the same type at the
@@ -62,7 +149,8 @@ func valueCovers(b, a reflect.Value) bool {
 		}
 		return valueCovers(b.Elem(), a.Elem())
 	}
-	if encodesItself(t) {
+	info := infoOf(t)
+	if info.selfEncoded {
 		return selfEncodedCovers(b, a)
 	}
 	switch t.Kind() {
@@ -72,7 +160,7 @@ func valueCovers(b, a reflect.Value) bool {
 		reflect.Float32, reflect.Float64:
 		return true // after writes a scalar here too
 	case reflect.Struct:
-		return structCovers(b, a, nil)
+		return structCovers(b, a, info.fields, nil)
 	case reflect.Map:
 		if b.IsNil() || b.Len() == 0 {
 			return true
@@ -152,48 +240,29 @@ func isSetScalar(encoded []byte) bool {
 // structCovers walks the fields encoding/json writes for a struct, those of
 // embedded structs without a name in the same object (as encoding/json
 // promotes them), leaving out the names in skip.
-func structCovers(b, a reflect.Value, skip map[string]bool) bool {
-	t := b.Type()
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		bf, af := b.Field(i), a.Field(i)
-		if sf.Anonymous && name == "" {
-			ft := sf.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				if sf.Type.Kind() == reflect.Pointer {
-					if bf.IsNil() {
-						continue
-					}
-					if af.IsNil() {
-						return false
-					}
-					bf, af = bf.Elem(), af.Elem()
+func structCovers(b, a reflect.Value, fields []jsonField, skip map[string]bool) bool {
+	for _, f := range fields {
+		bf, af := b.Field(f.index), a.Field(f.index)
+		if f.promoted {
+			if f.viaPointer {
+				if bf.IsNil() {
+					continue
 				}
-				if !structCovers(bf, af, skip) {
+				if af.IsNil() {
 					return false
 				}
-				continue
+				bf, af = bf.Elem(), af.Elem()
 			}
-		}
-		if !sf.IsExported() {
+			if !structCovers(bf, af, infoOf(bf.Type()).fields, skip) {
+				return false
+			}
 			continue
 		}
-		if name == "" {
-			name = sf.Name
-		}
-		if skip[name] {
+		if skip[f.name] {
 			continue
 		}
-		bOmitted, okB := omitted(bf, opts)
-		aOmitted, okA := omitted(af, opts)
+		bOmitted, okB := omitted(bf, f)
+		aOmitted, okA := omitted(af, f)
 		switch {
 		case !okB || !okA:
 			return false
@@ -208,25 +277,15 @@ func structCovers(b, a reflect.Value, skip map[string]bool) bool {
 	return true
 }
 
-// omitted reports whether encoding/json leaves a field out under the tag
-// options opts (omitempty, omitzero), as its struct encoder decides; ok is
-// false when that cannot be told here.
-func omitted(v reflect.Value, opts string) (omit, ok bool) {
-	for opt := range strings.SplitSeq(opts, ",") {
-		switch opt {
-		case "omitempty":
-			if isEmptyValue(v) {
-				return true, true
-			}
-		case "omitzero":
-			zero, ok := isZero(v)
-			if !ok {
-				return false, false
-			}
-			if zero {
-				return true, true
-			}
-		}
+// omitted reports whether encoding/json leaves field f with value v out
+// (omitempty, omitzero), as its struct encoder decides; ok is false when
+// that cannot be told here.
+func omitted(v reflect.Value, f jsonField) (omit, ok bool) {
+	if f.omitEmpty && isEmptyValue(v) {
+		return true, true
+	}
+	if f.omitZero {
+		return isZero(v)
 	}
 	return false, true
 }
@@ -250,9 +309,8 @@ func isEmptyValue(v reflect.Value) bool {
 // it has one, else the zero value.
 func isZero(v reflect.Value) (zero, ok bool) {
 	t := v.Type()
-	switch {
-	case t.Kind() == reflect.Interface && t.Implements(isZeroerType),
-		t.Kind() == reflect.Pointer && t.Implements(isZeroerType):
+	switch infoOf(t).zeroer {
+	case zeroerOrNil:
 		if v.IsNil() || t.Kind() == reflect.Interface && v.Elem().Kind() == reflect.Pointer && v.Elem().IsNil() {
 			return true, true
 		}
@@ -260,12 +318,12 @@ func isZero(v reflect.Value) (zero, ok bool) {
 			return false, false
 		}
 		return v.Interface().(interface{ IsZero() bool }).IsZero(), true
-	case t.Implements(isZeroerType):
+	case zeroerOnValue:
 		if !v.CanInterface() {
 			return false, false
 		}
 		return v.Interface().(interface{ IsZero() bool }).IsZero(), true
-	case reflect.PointerTo(t).Implements(isZeroerType):
+	case zeroerOnPointerToT:
 		if !v.CanInterface() {
 			return false, false
 		}
