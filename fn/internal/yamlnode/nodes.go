@@ -90,7 +90,7 @@ func jsonValueToNode(dec *json.Decoder) (*yaml.Node, error) {
 // on is the boolean true, so a label would change or the API server would
 // refuse the object.
 func quoteYAML11NonStrings(n *yaml.Node) {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagString && !plainStringInYAML11(n.Value) && yaml.IsYaml1_1NonString(n) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagString && yaml11NonString(n.Value) {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	for _, child := range n.Content {
@@ -98,21 +98,51 @@ func quoteYAML11NonStrings(n *yaml.Node) {
 	}
 }
 
+// yaml11NonString reports whether a YAML 1.1 reader takes the plain scalar
+// s for something other than a string, as kyaml's IsYaml1_1NonString
+// does, deciding the values a function writes most (names, quantities,
+// numbers in strings) without its YAML 1.1 parse.
+func yaml11NonString(s string) bool {
+	switch {
+	case plainStringInYAML11(s):
+		return false
+	case isDigits(s):
+		// An int to YAML 1.1, or a float where it is too big or not octal
+		// ("09").
+		return true
+	}
+	return yaml.IsValueNonString(s)
+}
+
+// isDigits reports whether s is a non-empty run of ASCII digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // plainStringInYAML11 reports the values that are sure to be strings to a
 // YAML 1.1 reader, so that kyaml's IsYaml1_1NonString, which parses every
 // value with a YAML 1.1 parser, runs only on the others (it was a fifth of
 // the time of rendering 1,000 pipelines). Numbers and timestamps begin with
-// a digit, a sign or a dot, and collections, anchors, tags, quotes and ~
-// with a symbol; a ':' or '#' could start a map or a comment. A value that
-// begins with a letter is a non-string only if it is one of YAML 1.1's bool
-// and null words (yaml.v2's resolve table): a name made only of letters,
-// digits and "-._/" is a plain string unless it is exactly such a word.
-// Other values that begin like one (y, n, t, f, o), such as "yes " whose
-// trailing space the parser drops, go to kyaml. TestPlainStringInYAML11
-// checks that this never disagrees with kyaml.
+// a digit, a sign or a dot (of those beginning with a digit, only
+// quantities with a unit are answered here), and collections, anchors,
+// tags, quotes and ~ with a symbol; a ':' or '#' could start a map or a
+// comment. A value that begins with a letter is a non-string only if it is
+// one of YAML 1.1's bool and null words (yaml.v2's resolve table): a name
+// made only of letters, digits and "-._/" is a plain string unless it is
+// exactly such a word. Other values that begin like one (y, n, t, f, o),
+// such as "yes " whose trailing space the parser drops, go to kyaml.
+// TestPlainStringInYAML11 checks that this never disagrees with kyaml.
 func plainStringInYAML11(s string) bool {
 	if s == "" || strings.ContainsAny(s, ":#\n") {
 		return false
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		return isQuantityWithUnit(s)
 	}
 	c := s[0] | 0x20 // ASCII lower case
 	if c < 'a' || c > 'z' {
@@ -132,6 +162,26 @@ var yaml11Words = map[string]bool{
 	"true": true, "True": true, "TRUE": true, "false": true, "False": true, "FALSE": true,
 	"on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true,
 	"null": true, "Null": true, "NULL": true,
+}
+
+// isQuantityWithUnit reports whether s is a decimal quantity with a unit
+// suffix ("500m", "1.5Gi"): digits, maybe a fraction, and one of the
+// Kubernetes quantity suffixes other than an exponent (1e3 is a YAML 1.1
+// float). No YAML 1.1 int, float or timestamp ends in a letter but a hex
+// int, and "0x" is no quantity.
+func isQuantityWithUnit(s string) bool {
+	end := len(s)
+	for end > 0 && (s[end-1]|0x20 >= 'a' && s[end-1]|0x20 <= 'z') {
+		end--
+	}
+	number, suffix := s[:end], s[end:]
+	switch suffix {
+	case "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P":
+	default:
+		return false
+	}
+	whole, fraction, hasPoint := strings.Cut(number, ".")
+	return isDigits(whole) && (!hasPoint || isDigits(fraction))
 }
 
 // isNameLike reports whether s has only ASCII letters, digits and "-._/",

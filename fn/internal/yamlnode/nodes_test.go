@@ -8,8 +8,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// TestPlainStringInYAML11: the shortcut may only skip values that kyaml's
-// YAML 1.1 parse also finds to be strings.
+// TestPlainStringInYAML11: yaml11NonString, with its shortcuts, answers as
+// kyaml's YAML 1.1 parse does on every value.
 func TestPlainStringInYAML11(t *testing.T) {
 	values := []string{
 		"on", "On", "ON", "off", "yes", "Yes", "y", "Y", "n", "N", "no", "true", "False", "null", "Null", "~",
@@ -40,18 +40,35 @@ func TestPlainStringInYAML11(t *testing.T) {
 	for range 20000 {
 		values = append(values, randomString(r, "yYnNtTfFoO", 1)+randomString(r, "aAeEsSrRuUlLoOnNfF0-./_ ", r.IntN(5)))
 	}
-	skipped := 0
-	for _, v := range values {
-		if !plainStringInYAML11(v) {
-			continue
+	// Values that begin with a digit: quantities with and without a unit,
+	// numbers, octal-looking and hex ones, exponents, timestamps.
+	values = append(values, "500m", "1Gi", "1.5Gi", "2", "09", "0777", "12345678901234567890", "1e3", "1E3", "1.5e3",
+		"0x1F", "0b101", "0o17", "1_000", "1.", "1.Gi", "1..5Gi", ".5Gi", "1Gi ", "1 Gi", "1GiB", "1Ki1", "2001-12-14", "1k")
+	for range 20000 {
+		v := randomString(r, "0123456789", 1+r.IntN(3))
+		if r.IntN(3) == 0 {
+			v += randomString(r, ".0123456789_eE+-", 1+r.IntN(3))
 		}
-		skipped++
-		if yaml.IsValueNonString(v) {
-			t.Errorf("%q: the shortcut calls it a plain string, but a YAML 1.1 reader does not", v)
+		if r.IntN(4) != 0 {
+			v += []string{"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P", "E", "e", "x", "b", "o", "", " ", "i"}[r.IntN(20)]
+		}
+		values = append(values, v)
+	}
+	skipped, digits := 0, 0
+	for _, v := range values {
+		want := yaml.IsValueNonString(v)
+		if got := yaml11NonString(v); got != want {
+			t.Errorf("%q: yaml11NonString says %v, kyaml's YAML 1.1 parse %v", v, got, want)
+		}
+		if plainStringInYAML11(v) {
+			skipped++
+		}
+		if isDigits(v) {
+			digits++
 		}
 	}
-	if skipped < len(values)/10 {
-		t.Errorf("the shortcut skipped only %d of %d values: it saves nothing", skipped, len(values))
+	if skipped < len(values)/10 || digits < 1000 {
+		t.Errorf("the shortcuts skipped only %d and %d of %d values: they save nothing", skipped, digits, len(values))
 	}
 }
 
