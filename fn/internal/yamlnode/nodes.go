@@ -3,6 +3,8 @@ package yamlnode
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -19,54 +21,44 @@ func IsEmpty(node *yaml.RNode) bool {
 	return node.IsNilOrEmpty() || (node.YNode().Kind == yaml.MappingNode && len(node.Content()) == 0)
 }
 
-// jsonValueToNode reads one JSON value from dec as a YAML node, keeping the
-// order of object keys and leaving out keys whose value is null.
-func jsonValueToNode(dec *json.Decoder) (*yaml.Node, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch v := tok.(type) {
-	case json.Delim:
-		switch v {
-		case '{':
-			n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
-			for dec.More() {
-				key, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, ok := key.(string)
-				if !ok {
-					return nil, fmt.Errorf("object key %v is not a string", key)
-				}
-				value, err := jsonValueToNode(dec)
-				if err != nil {
-					return nil, err
-				}
-				// A typed field without omitempty (GRPCAction.service) encodes
-				// unset as null; the server defaults it, and a null would only
-				// differ from the live object in every diff.
-				if value.ShortTag() == yaml.NodeTagNull {
-					continue
-				}
-				n.Content = append(n.Content, stringNode(k), value)
+// decodedToNode turns a JSON value decoded into any (with UseNumber) into a
+// YAML node, leaving out keys whose value is null. Object keys come sorted:
+// encoding/json's decoder keeps no order, and FormatFilter sorts every map
+// into kyaml's conventional order afterwards anyway (a total order: known
+// fields by rank, the others by name), so the order here only has to be
+// the same every time.
+func decodedToNode(v any) (*yaml.Node, error) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k, value := range v {
+			// A typed field without omitempty (GRPCAction.service) encodes
+			// unset as null; the server defaults it, and a null would only
+			// differ from the live object in every diff.
+			if value != nil {
+				keys = append(keys, k)
 			}
-			_, err := dec.Token() // the closing '}'
-			return n, err
-		case '[':
-			n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
-			for dec.More() {
-				value, err := jsonValueToNode(dec)
-				if err != nil {
-					return nil, err
-				}
-				n.Content = append(n.Content, value)
-			}
-			_, err := dec.Token() // the closing ']'
-			return n, err
 		}
-		return nil, fmt.Errorf("unexpected %v", v)
+		sort.Strings(keys)
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: make([]*yaml.Node, 0, 2*len(keys))}
+		for _, k := range keys {
+			value, err := decodedToNode(v[k])
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, stringNode(k), value)
+		}
+		return n, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq, Content: make([]*yaml.Node, 0, len(v))}
+		for _, e := range v {
+			value, err := decodedToNode(e)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, value)
+		}
+		return n, nil
 	case string:
 		return stringNode(v), nil
 	case json.Number:
@@ -76,11 +68,11 @@ func jsonValueToNode(dec *json.Decoder) (*yaml.Node, error) {
 		}
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v.String()}, nil
 	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: fmt.Sprint(v)}, nil
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(v)}, nil
 	case nil:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}, nil
 	}
-	return nil, fmt.Errorf("unexpected JSON token %v", tok)
+	return nil, fmt.Errorf("unexpected decoded JSON value %T", v)
 }
 
 // quoteYAML11NonStrings double-quotes every string, key or value, that a
