@@ -19,6 +19,14 @@ import (
 // other engine, generated earlier, is not one: it is pruned.
 func autoscalerConflicts(items []*yaml.RNode, outputs []pipelineOutput, itemFiles map[*yaml.Node]string) framework.Results {
 	var results framework.Results
+	// Only the HPAs and ScaledObjects among the items can conflict: pick
+	// them once rather than once per pipeline.
+	var autoscalers []*yaml.RNode
+	for _, item := range items {
+		if isAutoscaler(item) {
+			autoscalers = append(autoscalers, item)
+		}
+	}
 	for i := range outputs {
 		out := &outputs[i]
 		var deployment, scaler *yaml.RNode
@@ -33,7 +41,7 @@ func autoscalerConflicts(items []*yaml.RNode, outputs []pipelineOutput, itemFile
 		if deployment == nil || scaler == nil {
 			continue
 		}
-		for _, item := range items {
+		for _, item := range autoscalers {
 			if !isAutoscalerOf(item, deployment) || ownerOf(item) == out.owner {
 				continue
 			}
@@ -55,18 +63,23 @@ func autoscalerConflicts(items []*yaml.RNode, outputs []pipelineOutput, itemFile
 	return results
 }
 
+// isAutoscaler says whether item is an HPA or a KEDA ScaledObject.
+func isAutoscaler(item *yaml.RNode) bool {
+	group, _, _ := strings.Cut(item.GetApiVersion(), "/")
+	switch item.GetKind() {
+	case "HorizontalPodAutoscaler":
+		return group == "autoscaling"
+	case "ScaledObject":
+		return group == objects.ScaledObjectGroupVersion.Group
+	}
+	return false
+}
+
 // isAutoscalerOf says whether item is an HPA or a ScaledObject whose
 // scaleTargetRef names the Deployment (a ScaledObject's kind defaults to
 // Deployment).
 func isAutoscalerOf(item, deployment *yaml.RNode) bool {
-	group, _, _ := strings.Cut(item.GetApiVersion(), "/")
-	switch {
-	case item.GetKind() == "HorizontalPodAutoscaler" && group == "autoscaling":
-	case item.GetKind() == "ScaledObject" && group == objects.ScaledObjectGroupVersion.Group:
-	default:
-		return false
-	}
-	if item.GetNamespace() != deployment.GetNamespace() {
+	if !isAutoscaler(item) || item.GetNamespace() != deployment.GetNamespace() {
 		return false
 	}
 	ref := func(field string) string {

@@ -20,8 +20,17 @@ func droppedFields(versioned, internal runtime.Object) ([]string, error) {
 	if err := legacyscheme.Scheme.Convert(internal, after, nil); err != nil {
 		return nil, fmt.Errorf("converting the prepared %T back: %w", versioned, err)
 	}
-	var before, prepared map[string]any
-	if err := roundTrip(versioned, &before); err != nil {
+	if covers(versioned, after) {
+		return nil, nil
+	}
+	return jsonDropped(versioned, after)
+}
+
+// jsonDropped lists the leaves of before's JSON encoding that after's lacks,
+// at their paths.
+func jsonDropped(before, after runtime.Object) ([]string, error) {
+	var b, prepared map[string]any
+	if err := roundTrip(before, &b); err != nil {
 		return nil, err
 	}
 	if err := roundTrip(after, &prepared); err != nil {
@@ -30,10 +39,10 @@ func droppedFields(versioned, internal runtime.Object) ([]string, error) {
 	// The type meta is not the object's content, and the status is the
 	// server's to set.
 	for _, k := range []string{"apiVersion", "kind", "status"} {
-		delete(before, k)
+		delete(b, k)
 	}
 	var out []string
-	missing("", before, prepared, &out)
+	missing("", b, prepared, &out)
 	sort.Strings(out)
 	return out, nil
 }
