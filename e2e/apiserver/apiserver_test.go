@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/version"
 	"k8s.io/client-go/discovery"
 )
@@ -44,45 +43,6 @@ func TestAPIServer(t *testing.T) {
 			t.Errorf("a selector on the pipeline's other labels (%s) lists the same pods: the Service check cannot fail", check.others)
 		} else {
 			t.Logf("a selector on %s also lists the decoy: the comparison can fail", check.others)
-		}
-	})
-}
-
-// TestEmulatedVersion starts kube-apiserver v1.37.2 with
-// --emulated-version=1.35 (it then validates as 1.35 does, with 1.35's
-// feature gates) and runs the corpus's 1.35 cases, rendered for 1.35. The
-// negative control renders the scale-to-zero case for 1.37, which this
-// server must refuse.
-func TestEmulatedVersion(t *testing.T) {
-	const emulated = "1.35"
-	bins := findBinaries(t)
-	s := &suite{bins: bins, c: startCluster(t, bins, clusterOptions{stage: "v" + emulated, emulatedVersion: emulated})}
-	defer requireNoUnattributedWarnings(t)
-	v, err := s.c.serverVersion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := v.EmulationMajor + "." + v.EmulationMinor; got != emulated {
-		t.Fatalf("the server reports emulation version %q, want %s", got, emulated)
-	}
-	t.Logf("kube-apiserver %s emulates Kubernetes %s", v.GitVersion, emulated)
-	if !t.Run("cluster-objects", s.clusterObjects) {
-		t.FailNow()
-	}
-	t.Run("corpus", func(t *testing.T) { s.runCorpus(t, emulated) })
-	t.Run("negative-control", func(t *testing.T) {
-		v := variantNamed("v1-35-min-replicas-zero")
-		v.flags = []string{"--kubernetes-version", "1.37"}
-		v.name += "-for-1.37"
-		r := s.renderVariant(t, v)
-		if r.failed {
-			t.Fatalf("the function refuses minReplicas 0 for 1.37: %s", joinResults(r.bySeverity("error")))
-		}
-		_, as := s.check(t, r.objects)
-		want := refusal{request: "apply (dry run) HorizontalPodAutoscaler", code: 422,
-			reason: metav1.StatusReasonInvalid, causes: []cause{{metav1.CauseTypeFieldValueInvalid, "spec.minReplicas"}}}
-		if err := want.find(as); err != nil {
-			t.Error(err)
 		}
 	})
 }

@@ -309,6 +309,14 @@ autoscaling: {minReplicas: 0, maxReplicas: 5, queue: {metricName: backlog, targe
 		pod: noService + `
 autoscaling: {maxReplicas: 5, behavior: {scaleUp: {tolerance: "0.05"}}}`,
 		expect: accepted()},
+
+	// ---- rendered for 1.34 and applied to the server started with
+	// --emulated-version=1.34
+	{name: "v1-34-model-image-volume", version: "1.34", flags: []string{"--kubernetes-version", "1.34"},
+		about: "spec.model for Kubernetes 1.34: ImageVolume is off there, the server drops the volume with its mount, and the function refuses it",
+		pod: noService + `
+model: {image: registry.example.com/models/llama-3.1-8b:2025-01}`,
+		expect: rejected("model")},
 }
 
 // noService drops the base pipeline's port and probe: the emulating server
