@@ -295,6 +295,26 @@ func TestCapacityLineOnStderrOnlyStandalone(t *testing.T) {
 	}
 }
 
+// An unsupported --kubernetes-version is an error on stderr naming the
+// flag and the versions there are, in both modes (it exited 1 silently).
+func TestUnsupportedKubernetesVersionIsReported(t *testing.T) {
+	config := filepath.Join("testdata", "success", "minimal", "config.yaml")
+	for _, args := range [][]string{
+		{"--kubernetes-version=1.33", config},
+		{"--kubernetes-version=v1.37", config},
+		{"--kubernetes-version=1.38"},
+	} {
+		_, stderr, code := runCommand(t, "", args...)
+		if code != 1 || !strings.Contains(stderr, "error: --kubernetes-version") || !strings.Contains(stderr, "1.34, 1.35, 1.36, 1.37") {
+			t.Errorf("%v: exit code %d, stderr %q; want 1 and the supported versions", args, code, stderr)
+		}
+	}
+	// The negative control: a supported version renders.
+	if _, stderr, code := runCommand(t, "", "--kubernetes-version=1.35", config); code != 0 {
+		t.Errorf("--kubernetes-version=1.35: exit code %d, stderr %q", code, stderr)
+	}
+}
+
 // "--warnings false" reads "false" as the config file; the error says to
 // write "--warnings=false" instead of "reading false: no such file".
 func TestBoolFlagWithSpaceSaysToUseEquals(t *testing.T) {

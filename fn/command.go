@@ -53,8 +53,8 @@ func NewCommand(version string) *cobra.Command {
 		fmt.Sprintf("the Kubernetes minor (%s) to render and validate for, where an MLPipeline sets no spec.kubernetesVersion",
 			strings.Join(serverside.Versions, ", ")))
 	cmd.RunE = func(c *cobra.Command, args []string) error {
-		if !serverside.IsSupported(p.kubernetesVersion) {
-			return fmt.Errorf("--kubernetes-version %q is not supported: use one of %s", p.kubernetesVersion, strings.Join(serverside.Versions, ", "))
+		if err := unsupportedVersion(c, p.kubernetesVersion); err != nil {
+			return err
 		}
 		if err := misreadBoolFlag(c, args); err != nil {
 			return err
@@ -86,6 +86,18 @@ func NewCommand(version string) *cobra.Command {
 		return err
 	})
 	return cmd
+}
+
+// unsupportedVersion refuses a --kubernetes-version outside
+// serverside.Versions, on stderr, since kyaml's command silences the
+// errors RunE returns.
+func unsupportedVersion(c *cobra.Command, version string) error {
+	if serverside.IsSupported(version) {
+		return nil
+	}
+	err := fmt.Errorf("--kubernetes-version %q is not supported: use one of %s", version, strings.Join(serverside.Versions, ", "))
+	_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
+	return err
 }
 
 // misreadBoolFlag catches "--warnings false": a boolean flag takes its
