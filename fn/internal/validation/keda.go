@@ -290,12 +290,34 @@ func kedaWebhookRules(p *v1alpha1.MLPipeline, resolved defaults.Settings, fldPat
 			"needs a trigger that is not cpu or memory (queue, gpu, servingQueue or %s): KEDA's fallback stands in for a failing scaler's metric, and cpu and memory have none",
 			fldPath.Child("keda", "triggers"))))
 	}
-	if resolved.MinReplicas == 0 && onlyResource {
+	// At zero pods nothing measures the pods: cpu and memory triggers
+	// (which KEDA's webhook refuses at zero) and the gpu and servingQueue
+	// presets, whose queries sum the pipeline's pods' series, read nothing,
+	// so KEDA would never activate the Deployment again. Only the queue
+	// preset and the user's own triggers read something outside the pods.
+	if resolved.MinReplicas == 0 && !wakesFromZero(a, k) {
 		errs = append(errs, field.Invalid(fldPath.Child("minReplicas"), resolved.MinReplicas, fmt.Sprintf(
-			"may be 0 under engine keda only with a trigger that is not cpu or memory (set %s, %s or %s, or add one to %s): at zero pods there is no CPU or memory to measure, so KEDA's webhook refuses it",
-			fldPath.Child("queue"), fldPath.Child("gpu"), fldPath.Child("servingQueue"), fldPath.Child("keda", "triggers"))))
+			"may be 0 under engine keda only with a trigger that reads something other than the pipeline's pods (set %s, or add one that is not cpu or memory to %s): "+
+				"at zero pods there is no CPU or memory to measure (KEDA's webhook refuses that) and the gpu and servingQueue presets' queries find no series, so nothing would wake the Deployment",
+			fldPath.Child("queue"), fldPath.Child("keda", "triggers"))))
 	}
 	return errs
+}
+
+// wakesFromZero says a ScaledObject of these settings has a trigger that
+// can activate a Deployment at zero pods: the queue preset (a queue without
+// its scaler counts, as it has an error of its own) or one of the user's
+// triggers that is not cpu or memory.
+func wakesFromZero(a *v1alpha1.AutoscalingSpec, k *v1alpha1.KEDASpec) bool {
+	if a.Queue != nil {
+		return true
+	}
+	for _, t := range kedaTriggersOf(k) {
+		if t.Type != string(corev1.ResourceCPU) && t.Type != string(corev1.ResourceMemory) {
+			return true
+		}
+	}
+	return false
 }
 
 // kedaHPAErrors checks, with the API server's own HPA rules, the HPA KEDA
