@@ -355,5 +355,18 @@ func TestKRMWarningsOnStderrUnlessKptShowsResults(t *testing.T) {
 		if got := strings.Contains(stderr, warning) && strings.Contains(stderr, "[no-memory-limit]"); got != tc.onStderr {
 			t.Errorf("%s: warning with its id on stderr: %v, want %v:\n%s", tc.name, got, tc.onStderr, stderr)
 		}
+		// The same for errors: a typo is on stderr for kustomize, and only
+		// in the results for kpt, which printed it twice.
+		typo := strings.Replace(tc.in, "maxReplicas:", "maxReplica:", 1)
+		if typo == tc.in {
+			t.Fatal("the typo was not made")
+		}
+		stdout, stderr, code = runCommand(t, typo)
+		if code != 1 || !strings.Contains(stdout, "spec.autoscaling.maxReplica") {
+			t.Errorf("%s: exit code %d, the results lack the error:\n%s\n%s", tc.name, code, stdout, stderr)
+		}
+		if got := strings.Contains(stderr, "error: MLPipeline minimal: spec.autoscaling.maxReplica: Forbidden"); got != tc.onStderr {
+			t.Errorf("%s: error on stderr: %v, want %v:\n%s", tc.name, got, tc.onStderr, stderr)
+		}
 	}
 }

@@ -61,14 +61,14 @@ func NewCommand(version string) *cobra.Command {
 		}
 		var err error
 		warnings := *showWarnings
+		// kpt prints the results, errors and warnings included, and then
+		// stderr line by line: what the results carry would show twice.
+		var shownByKpt bool
 		// The capacity lines go to stderr only standalone: kpt shows results
 		// itself.
 		var info framework.Results
 		if len(args) == 0 {
-			var shownByKpt bool
 			shownByKpt, err = runKRM(p, c.InOrStdin(), c.OutOrStdout())
-			// kpt prints the results, warnings included, and then
-			// stderr line by line: the warnings would show twice.
 			warnings = warnings && !shownByKpt
 			// kyaml's --stack flag: the stack of a wrapped kyaml error.
 			if stack, _ := c.Flags().GetBool("stack"); stack && kerrors.GetStack(err) != "" {
@@ -78,7 +78,7 @@ func NewCommand(version string) *cobra.Command {
 			err = renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout())
 			info = p.capacity
 		}
-		return reportResults(c, err, p.results, info, warnings)
+		return reportResults(c, err, p.results, info, warnings, shownByKpt)
 	}
 	// kyaml's command silences cobra's errors, flag errors included.
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -242,12 +242,15 @@ func resultsNode(results framework.Results) (*yaml.RNode, error) {
 // info (the capacity lines of a standalone run). kustomize drops a
 // function's results, so stderr is where its users see warnings. Only
 // stdout carries objects, so nothing here can reach kustomize's or kpt's
-// input.
-func reportResults(c *cobra.Command, err error, results, info framework.Results, showWarnings bool) error {
+// input. The results of a failed run are left out when kpt shows them
+// (shownByKpt).
+func reportResults(c *cobra.Command, err error, results, info framework.Results, showWarnings, shownByKpt bool) error {
 	var failed framework.Results
 	switch {
 	case errors.As(err, &failed):
-		_, _ = fmt.Fprint(c.ErrOrStderr(), formatResults(failed))
+		if !shownByKpt {
+			_, _ = fmt.Fprint(c.ErrOrStderr(), formatResults(failed))
+		}
 	case err != nil:
 		_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
 	case showWarnings:
