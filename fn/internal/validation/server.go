@@ -126,5 +126,25 @@ func serverWarning(kind, text string, p *v1alpha1.MLPipeline, resolved defaults.
 		}
 		return warningAtPath(WarnAPIServer, "", "%s%s (at %s of the generated %s %s)", who, m[2], m[1], kind, objects.OwnerKey(p.Namespace, p.Name))
 	}
+	if m := warningSubject.FindStringSubmatch(text); m != nil {
+		if user, wrote := userPath(kind, jsonSpelling(m[1]), p, resolved); wrote {
+			return warningAtPath(WarnAPIServer, user, "%s%s", who, text)
+		}
+	}
 	return warningAtPath(WarnAPIServer, "", "%s%s (on the generated %s %s)", who, text, kind, objects.OwnerKey(p.Namespace, p.Name))
+}
+
+// A create warning whose subject is a field in Go's spelling, with no
+// colon: the Service's "spec.SessionAffinity is ignored for headless
+// services".
+var warningSubject = regexp.MustCompile(`^([a-zA-Z]+(?:\.[a-zA-Z]+)+) `)
+
+// jsonSpelling writes a dotted Go field path as the JSON path it is:
+// spec.SessionAffinity is spec.sessionAffinity.
+func jsonSpelling(path string) string {
+	parts := strings.Split(path, ".")
+	for i, part := range parts {
+		parts[i] = strings.ToLower(part[:1]) + part[1:]
+	}
+	return strings.Join(parts, ".")
 }
