@@ -20,7 +20,7 @@ func Warnings(p *v1alpha1.MLPipeline, resolved defaults.Settings) []Finding {
 	switch {
 	case resolved.Autoscaling && resolved.MinReplicas == 0 && len(s.Ports) > 0:
 		ws = append(ws, warningAt(WarnScaleToZeroWithPorts, spec.Child("autoscaling", "minReplicas"),
-			"is 0 although the container has ports: while the HPA holds the pipeline at zero, a Service routes requests to no pod and they fail; "+
+			"is 0 although the container has ports: while the autoscaler (the HPA, or KEDA) holds the pipeline at zero, a Service routes requests to no pod and they fail; "+
 				"request-driven servers need a layer that buffers requests and drives the metric, queue consumers do not; set 1 or more to keep one pod serving"))
 	// Only a server loses requests while its one pod is drained; a queue
 	// worker's backlog waits. A pod of several GPUs is the user's trade-off:
