@@ -273,9 +273,10 @@ type AutoscalingSpec struct {
 	// owns the HPA).
 	// +optional
 	Engine AutoscalingEngine `json:"engine,omitempty"`
-	// MinReplicas defaults to 1. It may be 0 (scale to zero, Kubernetes
-	// v1.37 and later) when the HPA has an Object or External metric, such
-	// as queue.
+	// MinReplicas defaults to 1. It may be 0 (scale to zero): under engine
+	// hpa on Kubernetes v1.37 and later, when the HPA has an Object or
+	// External metric, such as queue; under engine keda on every version,
+	// with queue or a trigger in keda.triggers that is not cpu or memory.
 	// +kubebuilder:validation:Minimum=0
 	// +optional
 	MinReplicas *int32 `json:"minReplicas,omitempty"`
