@@ -22,6 +22,11 @@ func Check(p *v1alpha1.MLPipeline, resolved defaults.Settings, invalid fieldpath
 			errs = append(errs, e)
 		}
 	}
+	// With an engine the function does not know, which autoscaler's rules
+	// apply is unknown too: the engine's error stands alone.
+	if hasErrorAt(errs, engineField) {
+		invalid = append(fieldpath.Set{autoscalingField}, invalid...)
+	}
 	built, err = objects.Build(p, resolved)
 	if err != nil {
 		if len(errs) > 0 {
@@ -96,6 +101,20 @@ func dormantHPAErrors(p *v1alpha1.MLPipeline, resolved defaults.Settings, invali
 func reportedNear(errs field.ErrorList, path string) bool {
 	for _, e := range errs {
 		if e.Field == path || fieldpath.IsUnder(e.Field, path) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	autoscalingField = field.NewPath("spec", "autoscaling")
+	engineField      = autoscalingField.Child("engine")
+)
+
+func hasErrorAt(errs field.ErrorList, at *field.Path) bool {
+	for _, e := range errs {
+		if e.Field == at.String() {
 			return true
 		}
 	}
