@@ -100,7 +100,18 @@ func serverError(kind string, c serverside.Cause, p *v1alpha1.MLPipeline, resolv
 	if c.Message == c.Type.String() {
 		detail = ""
 	}
+	detail += scaleToZeroHint(kind, c.Field, resolved)
 	return atUserField(kind, c.Field, p, resolved, c.Type, func(at string) string { return detail + at })
+}
+
+// scaleToZeroHint says what to do when the server refuses minReplicas 0:
+// before v1.37 its HPAScaleToZero gate is off, and only the version or
+// the engine can change that.
+func scaleToZeroHint(kind, path string, resolved defaults.Settings) string {
+	if kind != "HorizontalPodAutoscaler" || path != "spec.minReplicas" || resolved.MinReplicas != 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (at Kubernetes %s the HPA cannot scale to zero: it can from 1.37, where HPAScaleToZero is on; set spec.kubernetesVersion to \"1.37\" if the cluster runs it, or use spec.autoscaling.engine: keda, which scales to zero on any version)", resolved.KubernetesVersion)
 }
 
 // atUserField builds an error of type t at the MLPipeline field behind
