@@ -60,12 +60,14 @@ check-readme: ## run the README's quick start and walkthrough on a fresh clone o
 image: ## build the function's image and the Argo CD sidecar (docker, else podman)
 	./hack/image.sh
 e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with the real tools
+	./e2e/lib/test.sh
 	./e2e/orchestrators/run.sh
 e2e-argocd: build $(BIN)/kustomize ## Argo CD v3.6.1's real argocd-cmp-server and argocd-repo-server run the plugin
 	./e2e/argocd/run.sh
 e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Security "restricted"
 	./e2e/apiserver/run.sh
 e2e-autoscaling: build ## the real HPA controller scales generated Deployments on CPU, GPU and queue metrics (kwok, metrics-server, metrics adapter)
+	go -C e2e/autoscaling/timeline test ./...
 	./e2e/autoscaling/run.sh
 bench: ## kustomize build, start-up and scale against kyaml identity functions, Go benchmarks, a profile
 	./bench/run.sh

@@ -29,9 +29,13 @@ golden=$repo/e2e/orchestrators/golden/kustomize.yaml
 # Argo CD v3.6.1 needs Go 1.27: build.sh sets GOTOOLCHAIN for its build
 # only (not here, where `make build` may build the function).
 
-# pass, fail, check and update_mode: e2e/lib/results.sh.
+# pass, fail, check, finish, update_mode: e2e/lib/results.sh; stop_pid,
+# wait_for: e2e/lib/procs.sh.
+suite=e2e/argocd
 # shellcheck source=../lib/results.sh
 source "$repo/e2e/lib/results.sh"
+# shellcheck source=../lib/procs.sh
+source "$repo/e2e/lib/procs.sh"
 UPDATE=$(update_mode "$0" "$@") || exit 2
 
 FN=$repo/bin/mlpipeline-fn
@@ -43,49 +47,20 @@ APP=argocd-example/app
 PLUGIN_NAME=mlpipeline-v0.1.0
 # Argo CD's sidecars and repo-server run as uid 999 ("argocd").
 ARGOCD_UID=999
-GRACE=5 # seconds between SIGTERM and SIGKILL
 
 log() { printf '\n=== %s\n' "$*" >&2; }
 die() { echo "e2e-argocd: $*" >&2; exit 1; }
 
-start_all=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlpipeline-argocd.XXXXXX")
 chmod 755 "$work" # uid 999 must reach its folders in here
-declare -a summary=() pids=()
-failures=0
-
-# stop PID: SIGTERM, then SIGKILL after $GRACE s. argocd-cmp-server needs the
-# SIGKILL: on SIGTERM it removes its socket but keeps running.
-stop() {
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < GRACE * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "pid $pid still runs ${GRACE}s after SIGTERM: SIGKILL" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-summary_done=0
-print_summary() {
-  ((summary_done)) && return 0
-  summary_done=1
-  echo >&2
-  echo "=== e2e/argocd summary ($((SECONDS - start_all))s)" >&2
-  ((${#summary[@]})) && printf '  %s\n' "${summary[@]}" >&2
-  return 0
-}
+declare -a pids=() # every server this test started, stopped on exit
 # A trap runs with the redirections of the command it interrupted: write to
 # the script's own stderr, saved as fd 3.
 exec 3>&2
 cleanup() {
   local rc=$? pid
   exec 1>&3 2>&3
-  for pid in "${pids[@]}"; do stop "$pid"; done
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
   print_summary
   if [[ -n ${KEEP_WORK:-} ]]; then
     echo "work dir kept: $work" >&2
@@ -189,17 +164,6 @@ own "$src"
 # The test's own git commands (as root) then read a repository of uid 999.
 export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0=*
 
-# wait_for WHAT SECONDS CMD...: poll until CMD succeeds.
-wait_for() {
-  local what=$1 secs=$2 i
-  shift 2
-  for ((i = 0; i < secs * 10; i++)); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  die "$what not ready after ${secs}s"
-}
-
 # start LOG BINDDIR CMD...: run CMD in the background, in a private mount
 # namespace where /usr/local/bin is BINDDIR, as uid 999, with only the
 # environment given in CMD (env -i ...). Sets $started to its pid (unshare,
@@ -223,7 +187,7 @@ start "$work/cmp-server.log" "$work/usr-local-bin" env -i PATH=/usr/local/bin HO
 cmp_pid=$started
 socket=$work/plugins/$PLUGIN_NAME.sock
 sock_up() { [[ -S $socket ]] || { kill -0 "$cmp_pid" 2>/dev/null || { cat "$work/cmp-server.log" >&2; die "argocd-cmp-server exited"; }; false; }; }
-wait_for "argocd-cmp-server socket $socket" 60 sock_up
+wait_for 60 "argocd-cmp-server socket $socket" sock_up || die "argocd-cmp-server did not start"
 echo "argocd-cmp-server (pid $cmp_pid) serves $socket" >&2
 # uid_is NAME PID: the server runs as Argo CD's uid (when we could set it).
 uid_is() {
@@ -285,7 +249,7 @@ log "starting an in-memory Redis and argocd-repo-server (uid ${as_argocd:+$ARGOC
 "$client" redis "$work/redis.addr" 2>"$work/redis.log" &
 pids+=($!)
 redis_pid=$!
-wait_for "miniredis" 30 test -s "$work/redis.addr"
+wait_for 30 miniredis test -s "$work/redis.addr" || die "miniredis did not start"
 redis_addr=$(<"$work/redis.addr")
 # start_repo_server NAME SOCKET-DIR: an argocd-repo-server whose
 # /usr/local/bin holds what Argo CD's image has there and this test needs
@@ -306,7 +270,7 @@ start_repo_server() {
     --redis "$redis_addr"
   pid=$started
   repo_up() { grep -qs 'argocd-repo-server is listening on' "$logf" || { kill -0 "$pid" 2>/dev/null || { cat "$logf" >&2; die "$name exited"; }; false; }; }
-  wait_for "$name" 60 repo_up
+  wait_for 60 "$name" repo_up || die "$name did not start"
   repo_addr=$(grep -o 'listening on 127\.0\.0\.1:[0-9]*' "$logf" | head -1 | sed 's/listening on //')
   [[ -n $repo_addr ]] || die "no 127.0.0.1 address in $name's log"
   echo "$name (pid $pid) on $repo_addr, plugins in $socks" >&2
@@ -416,8 +380,6 @@ else
 fi
 
 # ---------------------------------------------------------------- summary --
-for pid in "${pids[@]}"; do stop "$pid"; done
+for pid in "${pids[@]}"; do stop_pid "$pid"; done
 pids=()
-print_summary
-((failures == 0)) || die "$failures case(s) failed"
-echo "all passed" >&2
+finish

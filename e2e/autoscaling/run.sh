@@ -22,8 +22,9 @@
 #   ml-gpu         GPU worker, min 1, max 6, DCGM_FI_DEV_GPU_UTIL 60 per pod (Pods metric):
 #                  GPU work of 0.2 -> 2.7 -> 0.2 GPUs shared by its pods
 #
-# Outputs: out/autoscaling/timeline.csv and out/autoscaling/autoscaling.png
-# (UPDATE_DOC_PLOT=1 also copies the PNG to docs/autoscaling.png).
+# Outputs in out/autoscaling/: the recorded run (timeline.csv, steps.csv,
+# settings.env), which timeline/ (Go) checks after the last step, and
+# autoscaling.png (UPDATE_DOC_PLOT=1 also copies it to docs/autoscaling.png).
 # On failure: out/autoscaling/logs/ holds the control-plane component logs and
 # the adapter's log.
 #
@@ -90,6 +91,10 @@ if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
   PATH="/usr/local/go/bin:$PATH"
 fi
 
+# stop_pid, wait_for: e2e/lib/procs.sh.
+# shellcheck source=../lib/procs.sh
+source "$ROOT/e2e/lib/procs.sh"
+
 START=$SECONDS
 log() { printf '[autoscaling %4ss] %s\n' "$((SECONDS - START))" "$*" >&2; }
 die() {
@@ -125,24 +130,11 @@ CLUSTER_DIR="$KWOK_WORKDIR/clusters/$CLUSTER"
 created=false
 ADAPTER_PID=""
 
-# stop_pid PID NAME: TERM, up to 10 s, then KILL.
-stop_pid() {
-  local pid=$1 name=$2
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null
-  for _ in {1..20}; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$name ($pid) did not stop on TERM; killing"
-    kill -9 "$pid" 2>/dev/null
-  fi
-  wait "$pid" 2>/dev/null
-}
-
 cleanup() {
   local rc=$?
   set +e
   trap - EXIT INT TERM
-  [[ -z "$ADAPTER_PID" ]] || stop_pid "$ADAPTER_PID" metrics-adapter
+  [[ -z "$ADAPTER_PID" ]] || stop_pid "$ADAPTER_PID" metrics-adapter 10
   if [[ $rc != 0 ]]; then
     mkdir -p "$OUT/logs"
     [[ -d "$CLUSTER_DIR/logs" ]] && cp "$CLUSTER_DIR"/logs/*.log "$OUT/logs/" 2>/dev/null
@@ -165,10 +157,8 @@ cleanup() {
   local pid
   for pid in "${pids[@]}"; do
     if grep -qF "$WORK" "/proc/$pid/cmdline" 2>/dev/null; then
-      log "killing leftover process $pid"
-      kill "$pid" 2>/dev/null
-      sleep 1
-      kill -9 "$pid" 2>/dev/null
+      log "stopping leftover process $pid"
+      stop_pid "$pid" "kwokctl's $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-60)" 1
     fi
   done
   rm -rf "$WORK"
@@ -180,10 +170,31 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 rm -rf "$OUT/logs" # from an earlier failed run
 
-# The plotter is a nested module (its deps stay out of the function's go.mod);
-# build it before the cluster exists so its first-time download is not timed.
-log "building the plotter (e2e/autoscaling/plot)"
-(cd "$HERE/plot" && go build -o "$WORK/plot" .)
+# The timeline checker and the plotter are nested modules (their deps stay
+# out of the function's go.mod); built before the cluster exists so their
+# first-time downloads are not timed.
+log "building the timeline checker (e2e/autoscaling/timeline) and the plotter (e2e/autoscaling/plot)"
+go build -C "$HERE/timeline" -o "$WORK/timeline" ./cmd/timeline
+go build -C "$HERE/plot" -o "$WORK/plot" .
+
+# The scenarios' settings, for the checker (settings.env), and the end
+# states the HPA formula predicts for them (timeline expect), which the
+# steps below wait for.
+mkdir -p "$OUT"
+for v in HPA_SYNC_S HPA_TOLERANCE_PCT DEFAULT_SCALE_UP_PODS CPU_REQUEST_MILLI CPU_TARGET_PCT \
+  CPU_MIN CPU_MAX CPU_WINDOW_S STEP_PERIOD_S CPU_IDLE_MILLI CPU_HIGH_MILLI QUEUE TRAP QUEUE_TARGET \
+  QUEUE_MIN QUEUE_MAX QUEUE_WINDOW_S QUEUE_HIGH QUEUE_MID GPU GPU_TARGET GPU_MIN GPU_MAX \
+  GPU_WINDOW_S GPU_IDLE_WORK GPU_HIGH_WORK; do
+  echo "$v=${!v}"
+done >"$OUT/settings.env"
+echo "CPU_SCENARIOS=${CPU_SCENARIOS[*]}" >>"$OUT/settings.env"
+expected="$("$WORK/timeline" expect "$OUT/settings.env")" || die "scenario settings (above)"
+expected_of() { sed -n "s/^$1=//p" <<<"$expected"; }
+cpu_expected=$(expected_of cpu)
+gpu_expected=$(expected_of gpu)
+queue_high_expected=$(expected_of queue_high)
+queue_mid_expected=$(expected_of queue_mid)
+log "the HPA formula's end states: CPU $cpu_expected, GPU $gpu_expected, queue $queue_high_expected then $queue_mid_expected"
 
 # Overall budget from here on (a passing run takes about 6 minutes): every wait
 # below also ends at this deadline, so the sum of their timeouts cannot exceed it.
@@ -228,19 +239,17 @@ diagnose() {
   } >&2 2>&1 || true
 }
 
-# wait_until TIMEOUT_S DESCRIPTION COMMAND...: poll COMMAND until it succeeds.
+# wait_until TIMEOUT_S DESCRIPTION COMMAND...: poll COMMAND, silenced, every
+# 2 s until it succeeds; on timeout (or the budget's end) diagnose and fail.
+quietly() { "$@" >/dev/null 2>&1; }
 wait_until() {
-  local timeout=$1 what=$2 deadline
-  deadline=$(deadline_in "$1")
+  local timeout=$1 what=$2
   shift 2
   log "waiting (max ${timeout}s): $what"
-  until "$@" >/dev/null 2>&1; do
-    if ((SECONDS >= deadline)); then
-      diagnose
-      die "timed out (${timeout}s, or the ${BUDGET_S}s budget): $what"
-    fi
-    sleep 2
-  done
+  POLL_S=2 wait_for $(($(deadline_in "$timeout") - SECONDS)) "$what" quietly "$@" || {
+    diagnose
+    die "timed out (${timeout}s, or the ${BUDGET_S}s budget): $what"
+  }
 }
 
 # ---- kwokctl config: local metrics-server manifests + KWOK's simulated metrics ----
@@ -384,7 +393,7 @@ write_external_metric() { # METRIC LABELS QUANTITY
 write_external_metric "$QUEUE_METRIC" "$QUEUE_LABELS" 0 || die "could not write $QUEUE_METRIC to the adapter"
 
 # ---- render with the function and apply ----
-mkdir -p "$OUT" "$WORK/rendered"
+mkdir -p "$WORK/rendered"
 k create namespace "$NS" >/dev/null
 for f in "$HERE"/pipelines/*.yaml; do
   "$FN" "$f" >"$WORK/rendered/$(basename "$f")" || die "mlpipeline-fn failed on $f"
@@ -469,12 +478,9 @@ echo "time_s,scenario,metric,simulated,measured,desired_replicas,current_replica
 T0=$EPOCHREALTIME
 now_t() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 declare -A DESIRED CURRENT MEASURED CONDS LOAD
-# What each scenario's HPA measures, and its bounds, for the CSV and the plot.
-declare -A METRIC_OF MIN_OF MAX_OF
-for name in "${CPU_SCENARIOS[@]}"; do METRIC_OF[$name]=cpu MIN_OF[$name]=$CPU_MIN MAX_OF[$name]=$CPU_MAX; done
-METRIC_OF[$QUEUE]=queue MIN_OF[$QUEUE]=$QUEUE_MIN MAX_OF[$QUEUE]=$QUEUE_MAX
-METRIC_OF[$TRAP]=queue MIN_OF[$TRAP]=$QUEUE_MIN MAX_OF[$TRAP]=$QUEUE_MAX
-METRIC_OF[$GPU]=gpu MIN_OF[$GPU]=$GPU_MIN MAX_OF[$GPU]=$GPU_MAX
+# What each scenario's HPA measures (the CSV's metric column).
+declare -A METRIC_OF=([$QUEUE]=queue [$TRAP]=queue [$GPU]=gpu)
+for name in "${CPU_SCENARIOS[@]}"; do METRIC_OF[$name]=cpu; done
 
 # milli QUANTITY: a metric quantity ("67500m", "90", "1.5") as a decimal number.
 milli() {
@@ -541,11 +547,6 @@ tick() {
     esac
     DESIRED[$hname]=${desired:-0} CURRENT[$hname]=$ready MEASURED[$hname]=$measured CONDS[$hname]="${conds% }"
     echo "$t,$hname,${METRIC_OF[$hname]},$sim,$measured,${desired:-0},$ready,${conds% }" >>"$CSV"
-    # Never above maxReplicas, at any moment, in any step.
-    if ((${desired:-0} > MAX_OF[$hname] || ready > MAX_OF[$hname])); then
-      diagnose
-      die "$hname: replicas desired=${desired:-0} current=$ready exceed maxReplicas=${MAX_OF[$hname]}"
-    fi
   done <<<"$line"
 }
 
@@ -580,30 +581,6 @@ trap_limited() {
 }
 gpu_known() { [[ -n "${MEASURED[$GPU]:-}" ]] && has_condition "$GPU" ScalingActive=True; }
 
-# Expected end states from the HPA formula (replicas = ceil(current * value /
-# target), no change within the tolerance), iterated from the starting count.
-# CPU: every pod stays at 90 %, so it grows every round, to max.
-cpu_expected=$(awk -v n="$CPU_MIN" -v u="$((100 * CPU_HIGH_MILLI / CPU_REQUEST_MILLI))" -v t="$CPU_TARGET_PCT" -v max="$CPU_MAX" '
-  function ceil(x) { return (x == int(x)) ? x : int(x) + 1 }
-  BEGIN { for (;;) { m = ceil(n * u / t); if (m > max) m = max; if (m == n) break; n = m }; print n }')
-((cpu_expected == CPU_MAX)) || die "scenario constants: CPU end state $cpu_expected, not maxReplicas"
-# GPU: the work is shared, so utilisation falls as pods are added: it settles
-# where the average is within the tolerance of the target, below max.
-gpu_expected=$(awk -v n="$GPU_MIN" -v w="$GPU_HIGH_WORK" -v t="$GPU_TARGET" -v tol="$HPA_TOLERANCE_PCT" -v max="$GPU_MAX" '
-  function ceil(x) { return (x == int(x)) ? x : int(x) + 1 }
-  BEGIN {
-    for (;;) {
-      u = w / n; if (u > 100) u = 100
-      r = u / t; if (r - 1 <= tol / 100 && 1 - r <= tol / 100) break
-      m = ceil(n * r); if (m > max) m = max; if (m == n) break; n = m
-    }
-    print n
-  }')
-((gpu_expected < GPU_MAX)) || die "scenario constants: GPU end state $gpu_expected is maxReplicas, which a load that does not fall would also reach"
-queue_high_expected=$(((QUEUE_HIGH + QUEUE_TARGET - 1) / QUEUE_TARGET))
-((queue_high_expected > QUEUE_MAX)) && queue_high_expected=$QUEUE_MAX
-queue_mid_expected=$(((QUEUE_MID + QUEUE_TARGET - 1) / QUEUE_TARGET))
-
 DRIVERS=(cpu queue gpu)
 declare -A SCENARIOS_OF=([cpu]="${CPU_SCENARIOS[*]}" [queue]="$QUEUE $TRAP" [gpu]="$GPU")
 PLAN_cpu=(
@@ -637,7 +614,9 @@ PLAN_gpu=(
   "low-hold|$GPU_IDLE_WORK|25|held 10|hold"
 )
 
-declare -A STEP STEP_AT STARTED_AT DONE
+declare -A STEP STEP_AT DONE
+STEPS_CSV="$OUT/steps.csv" # when each step began, for the checker
+echo "time_s,driver,step" >"$STEPS_CSV"
 CUR_DRIVER=""
 step_age() { echo $((SECONDS - STEP_AT[$CUR_DRIVER])); }
 status_of() {
@@ -654,13 +633,13 @@ start_step() {
   local -n plan="PLAN_$d"
   if ((STEP[$d] >= ${#plan[@]})); then
     DONE[$d]=1
-    STARTED_AT[$d:end]="$(now_t)"
+    echo "$(now_t),$d,end" >>"$STEPS_CSV"
     log "$d: all steps done"
     return
   fi
   LOAD[$d]="$(step_field "$d" 2)"
   STEP_AT[$d]=$SECONDS
-  STARTED_AT[$d:$(step_field "$d" 1)]="$(now_t)"
+  echo "$(now_t),$d,$(step_field "$d" 1)" >>"$STEPS_CSV"
   log "$d: $(step_field "$d" 5) (max $(step_field "$d" 3)s)"
 }
 advance() {
@@ -695,165 +674,11 @@ while :; do
 done
 
 # ---- checks over the recorded timeline ----
-# Columns: 1 time_s, 2 scenario, 3 metric, 4 simulated, 5 measured,
-# 6 desired_replicas, 7 current_replicas, 8 conditions.
-log "checking the timeline"
-failed=false
-
-# CPU. Under high load, every rise of the desired replicas obeys the HPA formula
-# with the simulated usage: new <= min(max, ceil(previous * usage / target)).
-# ml-cpu (default behaviour) makes at least one jump of more than one pod
-# (2 -> 4), ml-stepwise never does, and its rises are a period apart (minus 5 s
-# for our 2-3 s sampling); so ml-cpu reaches max first.
-# After the drop, the first scale-down comes no earlier than the window minus
-# one HPA sync (the HPA only records a recommendation every 15 s) minus 5 s.
-awk -F, -v high_at="${STARTED_AT[cpu:high]}" -v low_at="${STARTED_AT[cpu:low]}" \
-  -v high="$((100 * CPU_HIGH_MILLI / CPU_REQUEST_MILLI))" -v tgt="$CPU_TARGET_PCT" \
-  -v max="$CPU_MAX" -v min="$CPU_MIN" -v period="$STEP_PERIOD_S" \
-  -v window="$CPU_WINDOW_S" -v sync="$HPA_SYNC_S" '
-  function ceil(x) { return (x == int(x)) ? x : int(x) + 1 }
-  NR == 1 || $3 != "cpu" { next }
-  {
-    t = $1; s = $2; d = $6 + 0
-    if (!(s in prev)) { prev[s] = d; steps[s] = d " @" t "s"; next }
-    if (d == prev[s]) next
-    steps[s] = steps[s] " -> " d " @" t "s"
-    if (t >= high_at && t < low_at && d > prev[s]) {
-      bound = ceil(prev[s] * high / tgt); if (bound > max) bound = max
-      if (d > bound) { printf "%s: %d -> %d at %ss exceeds ceil(%d*%d/%d) capped = %d\n", s, prev[s], d, t, prev[s], high, tgt, bound; bad = 1 }
-      if (d - prev[s] > 1) jumped[s] = 1
-      if (s == "ml-stepwise") {
-        if (d - prev[s] > 1) { printf "%s: %d -> %d at %ss: more than 1 pod in one step\n", s, prev[s], d, t; bad = 1 }
-        if ((s in last_up) && t - last_up[s] < period - 5) { printf "%s: rises %.1fs apart (policy: 1 pod per %ss)\n", s, t - last_up[s], period; bad = 1 }
-        last_up[s] = t
-      }
-      if (d == max && !(s in max_at)) max_at[s] = t - high_at
-    }
-    if (t >= low_at && d < prev[s] && !(s in down_at)) down_at[s] = t - low_at
-    if (t >= low_at && d == min && !(s in min_at)) min_at[s] = t - low_at
-    prev[s] = d
-  }
-  END {
-    for (s in steps) printf "%s desired replicas: %s\n", s, steps[s]
-    for (s in steps) {
-      if (!(s in max_at)) { printf "%s never reached max %d under high load\n", s, max; bad = 1; continue }
-      if (!(s in down_at)) { printf "%s never scaled down\n", s; bad = 1; continue }
-      printf "%s: at max %.1fs after the load rose; scaled down %.1fs after it fell, at min %.1fs after\n", s, max_at[s], down_at[s], min_at[s]
-      if (down_at[s] < window - sync - 5) { printf "%s: scaled down %.1fs after the drop: the %ss stabilization window was not applied\n", s, down_at[s], window; bad = 1 }
-    }
-    if (!("ml-cpu" in jumped)) { print "ml-cpu: never rose by more than one pod at once"; bad = 1 }
-    if (("ml-cpu" in max_at) && ("ml-stepwise" in max_at) && max_at["ml-cpu"] >= max_at["ml-stepwise"]) {
-      printf "ml-cpu (%.1fs) did not reach max before the rate-limited ml-stepwise (%.1fs)\n", max_at["ml-cpu"], max_at["ml-stepwise"]; bad = 1
-    }
-    exit bad
-  }' "$CSV" >&2 || failed=true
-
-# Queue. ml-queue: had its pod (1) before the HPA took it to 0 with
-# ScaledToZero=True; under backlog 100 its first step up from 0 is at most the
-# default scale-up limit (4 pods per 15 s), it never wants more than
-# ceil(100/20) = 5 and reaches 5; under backlog 40 it goes down to exactly
-# ceil(40/20) = 2, never below, and not before the window (less one sync, less
-# 5 s); at backlog 0 it returns to 0, also not before the window.
-# ml-queue-trap: reaches 0 like ml-queue, then, from the moment the backlog
-# rose until it fell to 0 again, stays at 0 desired and 0 current, while its
-# HPA reports ScalingLimited=True (ScaleUpLimit): the Percent-only policy.
-awk -F, -v q="$QUEUE" -v trap="$TRAP" -v zero_at="${STARTED_AT[queue:zero]}" \
-  -v high_at="${STARTED_AT[queue:high]}" -v mid_at="${STARTED_AT[queue:mid]}" \
-  -v empty_at="${STARTED_AT[queue:empty]}" -v high_want="$queue_high_expected" \
-  -v mid_want="$queue_mid_expected" -v max="$QUEUE_MAX" -v first_limit="$DEFAULT_SCALE_UP_PODS" \
-  -v window="$QUEUE_WINDOW_S" -v sync="$HPA_SYNC_S" '
-  NR == 1 || $3 != "queue" { next }
-  {
-    t = $1; s = $2; d = $6 + 0; c = $7 + 0
-    if (!(s in prev)) { steps[s] = d " @" t "s" }
-    else if (d != prev[s]) steps[s] = steps[s] " -> " d " @" t "s"
-    if (t < high_at) {
-      if (c >= 1) had_pod[s] = 1
-      if (d == 0 && c == 0 && had_pod[s] && $8 ~ /ScaledToZero=True/ && !(s in zero_t)) zero_t[s] = t - zero_at
-    }
-    if (s == q) {
-      if (t >= high_at && t < mid_at) {
-        if (prev[s] == 0 && d > 0 && !("first" in up)) { up["first"] = d; up["first_t"] = t - high_at
-          if (d > first_limit) { printf "%s: 0 -> %d at %ss, above the default scale-up limit from zero (%d pods)\n", s, d, t, first_limit; bad = 1 } }
-        if (d > high_want) { printf "%s: desired %d at %ss under backlog %s exceeds ceil(backlog/target) capped = %d\n", s, d, t, $4, high_want; bad = 1 }
-        if (d == high_want && !("high" in at_t)) at_t["high"] = t - high_at
-      }
-      if (t >= mid_at && t < empty_at) {
-        if (d < mid_want) { printf "%s: desired %d at %ss under backlog %s, below ceil(backlog/target) = %d\n", s, d, t, $4, mid_want; bad = 1 }
-        if (d < prev[s] && !("mid_down" in at_t)) at_t["mid_down"] = t - mid_at
-        if (d == mid_want && c == mid_want && !("mid" in at_t)) at_t["mid"] = t - mid_at
-      }
-      if (t >= empty_at) {
-        if (d < prev[s] && !("empty_down" in at_t)) at_t["empty_down"] = t - empty_at
-        if (d == 0 && c == 0 && !("empty" in at_t)) at_t["empty"] = t - empty_at
-      }
-    }
-    if (s == trap && t >= high_at && t < empty_at) {
-      if (d != 0 || c != 0) { printf "%s: replicas desired %d current %d at %ss under backlog %s: the Percent-only scale-up left zero\n", s, d, c, t, $4; bad = 1 }
-      if ($8 ~ /ScalingLimited=True\/ScaleUpLimit/ && !("limited" in trap_t)) trap_t["limited"] = t - high_at
-    }
-    prev[s] = d
-  }
-  END {
-    for (s in steps) printf "%s desired replicas: %s\n", s, steps[s]
-    for (s in steps) {
-      if (!(s in zero_t)) { printf "%s: never went from a running pod to 0 with ScaledToZero=True\n", s; bad = 1 }
-      else printf "%s: at 0 (ScaledToZero=True) %.1fs after the start\n", s, zero_t[s]
-    }
-    if (!("first" in up)) { printf "%s: never left 0 under backlog\n", q; bad = 1 }
-    else printf "%s: 0 -> %d %.1fs after the backlog rose\n", q, up["first"], up["first_t"]
-    if (!("high" in at_t)) { printf "%s: never reached %d under the high backlog\n", q, high_want; bad = 1 }
-    else printf "%s: at %d %.1fs after the backlog rose\n", q, high_want, at_t["high"]
-    if (!("mid" in at_t)) { printf "%s: never reached %d under the middle backlog\n", q, mid_want; bad = 1 }
-    else printf "%s: at %d %.1fs after the backlog fell to the middle\n", q, mid_want, at_t["mid"]
-    if (!("empty" in at_t)) { printf "%s: never back at 0 after the queue emptied\n", q; bad = 1 }
-    else printf "%s: back at 0 %.1fs after the queue emptied\n", q, at_t["empty"]
-    for (k in at_t) if (k ~ /_down$/ && at_t[k] < window - sync - 5) {
-      printf "%s: %s scale-down %.1fs after the change: the %ss stabilization window was not applied\n", q, k, at_t[k], window; bad = 1
-    }
-    if (!("limited" in trap_t)) { printf "%s: never reported ScalingLimited=True (ScaleUpLimit) under backlog\n", trap; bad = 1 }
-    else printf "%s: ScalingLimited=True (ScaleUpLimit) %.1fs after the backlog rose, at 0 replicas throughout\n", trap, trap_t["limited"]
-    exit bad
-  }' "$CSV" >&2 || failed=true
-
-# GPU. Under the high work every rise obeys the formula with what the pods
-# reported at the previous count: new <= min(max, ceil(n * min(100, work/n) /
-# target)); it reaches the formula's end state and, because the per-pod value
-# falls as pods are added, stays there (never max) during the hold; after the
-# drop it goes back to min, not before the window (less one sync, less 5 s).
-awk -F, -v g="$GPU" -v high_at="${STARTED_AT[gpu:high]}" -v low_at="${STARTED_AT[gpu:low]}" \
-  -v work="$GPU_HIGH_WORK" -v tgt="$GPU_TARGET" \
-  -v max="$GPU_MAX" -v min="$GPU_MIN" -v want="$gpu_expected" -v window="$GPU_WINDOW_S" -v sync="$HPA_SYNC_S" '
-  function ceil(x) { return (x - int(x) < 1e-9) ? int(x) : int(x) + 1 }
-  NR == 1 || $2 != g { next }
-  {
-    t = $1; d = $6 + 0
-    if (!seen) { seen = 1; prev = d; steps = d " @" t "s"; next }
-    if (d != prev) steps = steps " -> " d " @" t "s"
-    if (t >= high_at && t < low_at) {
-      if (d > prev) {
-        u = work / prev; if (u > 100) u = 100
-        bound = ceil(prev * u / tgt); if (bound > max) bound = max
-        if (d > bound) { printf "%s: %d -> %d at %ss exceeds ceil(%d*%g/%d) capped = %d\n", g, prev, d, t, prev, u, tgt, bound; bad = 1 }
-      }
-      if (d > want) { printf "%s: desired %d at %ss, above the formula end state %d: the per-pod load did not fall as pods were added\n", g, d, t, want; bad = 1 }
-      if (d == want && !reached) { reached = 1; reached_t = t - high_at }
-    }
-    if (t >= low_at && d < prev && !down) { down = 1; down_t = t - low_at }
-    if (t >= low_at && d == min && !at_min) { at_min = 1; min_t = t - low_at }
-    prev = d
-  }
-  END {
-    printf "%s desired replicas: %s\n", g, steps
-    if (!reached) { printf "%s: never reached %d under the high work\n", g, want; bad = 1 }
-    else printf "%s: at %d %.1fs after the work rose\n", g, want, reached_t
-    if (!at_min) { printf "%s: never back at min %d\n", g, min; bad = 1 }
-    else printf "%s: scaled down %.1fs after the work fell, at min %.1fs after\n", g, down_t, min_t
-    if (down && down_t < window - sync - 5) { printf "%s: scaled down %.1fs after the drop: the %ss stabilization window was not applied\n", g, down_t, window; bad = 1 }
-    exit bad
-  }' "$CSV" >&2 || failed=true
-
-$failed && die "timeline checks failed (see above; timeline in $CSV)"
+# e2e/autoscaling/timeline (Go, unit-tested on a recorded run): the HPA
+# formula on every rise, the rate limit, the stabilization windows, scale to
+# and from zero, the trap held at zero, maxReplicas never exceeded.
+log "checking the timeline (timeline check $OUT)"
+"$WORK/timeline" check "$OUT" >&2 || die "timeline checks failed (see above; the run is in $OUT)"
 log "timeline checks passed"
 
 # ---- plot ----

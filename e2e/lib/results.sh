@@ -1,7 +1,14 @@
 # Results and goldens for the e2e harnesses (sourced by e2e/orchestrators/
-# run.sh and e2e/argocd/run.sh). The caller sets: repo (the repo's root),
-# work (a scratch dir), UPDATE (1: rewrite goldens), and the arrays
-# summary=() and failures=0.
+# run.sh and e2e/argocd/run.sh). The caller sets: suite (its name in the
+# summary), repo (the repo's root), work (a scratch dir) and UPDATE (1:
+# rewrite goldens; see update_mode), and may set summary_info (shown in the
+# summary's title). Every case runs; pass and fail record each one, finish
+# prints the summary and exits 1 if any failed.
+
+declare -a summary=()
+failures=0
+summary_done=0
+start_all=$SECONDS
 
 # update_mode SCRIPT ARGS...: prints 1 to rewrite goldens (--update or
 # UPDATE_GOLDEN=1), else 0; fails with the usage on any other argument.
@@ -19,6 +26,27 @@ update_mode() {
 
 pass() { summary+=("PASS  $1"); }
 fail() { summary+=("FAIL  $1"); failures=$((failures + 1)); echo "FAIL: $1" >&2; }
+
+# print_summary: every case so far, once (an EXIT trap calls it too, so an
+# unexpected error still shows what ran).
+print_summary() {
+  ((summary_done)) && return 0
+  summary_done=1
+  echo >&2
+  echo "=== $suite summary ($((SECONDS - start_all))s${summary_info:+, $summary_info})" >&2
+  ((${#summary[@]})) && printf '  %s\n' "${summary[@]}" >&2
+  return 0
+}
+
+# finish: the summary; exit 1 if any case failed.
+finish() {
+  print_summary
+  if ((failures > 0)); then
+    echo "$suite: $failures case(s) failed" >&2
+    exit 1
+  fi
+  echo "$suite: all passed" >&2
+}
 
 # check NAME GOLDEN ACTUAL: compare a file (or a directory tree) with its
 # golden, or rewrite the golden in update mode.

@@ -22,9 +22,13 @@ cd "$repo"
 here=$repo/e2e/orchestrators
 golden=$here/golden
 
-# pass, fail, check and update_mode: e2e/lib/results.sh.
+# pass, fail, check, finish, update_mode: e2e/lib/results.sh; stop_pid:
+# e2e/lib/procs.sh.
+suite=e2e/orchestrators
 # shellcheck source=../lib/results.sh
 source "$repo/e2e/lib/results.sh"
+# shellcheck source=../lib/procs.sh
+source "$repo/e2e/lib/procs.sh"
 UPDATE=$(update_mode "$0" "$@") || exit 2
 
 # The published names the examples use; hack/image.sh tags the local build
@@ -36,27 +40,16 @@ KUSTOMIZE=$repo/bin/kustomize
 # No single tool run may hang the suite.
 STEP_TIMEOUT=${STEP_TIMEOUT:-300}
 
-start_all=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlpipeline-e2e.XXXXXX")
-declare -a summary=()
-failures=0
-summary_done=0
-print_summary() {
-  summary_done=1
-  echo >&2
-  echo "=== e2e/orchestrators summary ($((SECONDS - start_all))s, engine ${ENGINE:-none})" >&2
-  ((${#summary[@]})) && printf '  %s\n' "${summary[@]}" >&2
-  return 0
-}
 cleanup() {
   local rc=$?
   # An unexpected error (set -e) still shows what ran so far.
-  ((summary_done)) || print_summary || true
+  print_summary || true
   # Everything runs in the foreground, but an interrupt can leave a child
-  # (timeout, podman) behind: end our own jobs, then remove the scratch dir.
+  # (timeout, podman) behind: stop our own jobs, then remove the scratch dir.
   local pid
   for pid in $(jobs -p); do
-    kill "$pid" 2>/dev/null || true
+    stop_pid "$pid" job
   done
   rm -rf "$work"
   exit "$rc"
@@ -142,6 +135,7 @@ printf '#!/bin/sh\necho "$*" >>%q\nexec %q "$@"\n' "$docker_calls" "$engine_bin"
 chmod +x "$shim/docker"
 export KPT_FN_RUNTIME=$ENGINE
 echo "engine: $ENGINE" >&2
+summary_info="engine $ENGINE"
 
 # Images: rebuilt only when their inputs changed (SKIP_UNCHANGED).
 t=$SECONDS
@@ -493,9 +487,4 @@ else
 fi
 
 # ---------------------------------------------------------------- summary --
-print_summary
-if ((failures > 0)); then
-  echo "$failures case(s) failed" >&2
-  exit 1
-fi
-echo "all passed" >&2
+finish

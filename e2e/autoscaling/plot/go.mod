@@ -16,3 +16,8 @@ require (
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 )
+
+// The timeline reader is shared with the checker (../timeline).
+require github.com/mlpipeline-dev/mlpipeline-fn/e2e/autoscaling/timeline v0.0.0
+
+replace github.com/mlpipeline-dev/mlpipeline-fn/e2e/autoscaling/timeline => ../timeline

@@ -12,18 +12,16 @@
 package main
 
 import (
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"image/color"
-	"io"
 	"log"
 	"math"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/mlpipeline-dev/mlpipeline-fn/e2e/autoscaling/timeline"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -32,22 +30,17 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// sample is one row of timeline.csv. Unknown values (the HPA has no
-// measurement yet, or none that means anything, as for a backlog per replica
-// at 0 replicas) are NaN, which leaves a gap in the line.
-type sample struct {
-	t, simulated, measured, desired, current float64
-	metric, conditions                       string
-}
+// sample is one row of timeline.csv (package timeline reads it). Unknown
+// values (the HPA has no measurement yet, or none that means anything, as for
+// a backlog per replica at 0 replicas) are NaN, which leaves a gap in the
+// line.
+type sample = timeline.Sample
 
 // panel is one scenario's settings, from the -panels file.
 type panel struct {
 	name, ylabel, title string
 	min, max, target    float64
 }
-
-var header = []string{"time_s", "scenario", "metric", "simulated", "measured",
-	"desired_replicas", "current_replicas", "conditions"}
 
 // What the two metric lines are, by the CSV's metric column.
 // For the queue, the HPA's own current value (backlog / the replicas it saw
@@ -110,7 +103,7 @@ func main() {
 	var tEnd float64
 	for _, s := range series {
 		for _, x := range s {
-			tEnd = math.Max(tEnd, x.t)
+			tEnd = math.Max(tEnd, x.T)
 		}
 	}
 
@@ -121,7 +114,7 @@ func main() {
 	}
 	for i, name := range order {
 		pn, s := panels[name], series[name]
-		metric := s[0].metric
+		metric := s[0].Metric
 		legend, ok := metricLegend[metric]
 		if !ok {
 			log.Fatalf("%s: scenario %s: unknown metric %q", *in, name, metric)
@@ -130,14 +123,14 @@ func main() {
 		p := newPlot(pn.title, "replicas", tEnd)
 		hline(p, pn.max, tEnd, "maxReplicas", gray)
 		hline(p, pn.min, tEnd, "minReplicas", lightGray)
-		addLine(p, s, func(x sample) float64 { return x.current }, blue, false, "current (ready pods)")
+		addLine(p, s, func(x sample) float64 { return float64(x.Current) }, blue, false, "current (ready pods)")
 		// desiredReplicas is 0 until the HPA first computes it: unknown where
 		// minReplicas >= 1 makes 0 impossible.
 		addLine(p, s, func(x sample) float64 {
-			if x.desired == 0 && pn.min >= 1 {
+			if x.Desired == 0 && pn.min >= 1 {
 				return math.NaN()
 			}
-			return x.desired
+			return float64(x.Desired)
 		}, orange, true, "desired (HPA)")
 		for j, b := range conditionBars {
 			addBar(p, s, b.cond, pn.max+0.5+0.4*float64(j), b.c, b.label)
@@ -149,7 +142,7 @@ func main() {
 		q.X.Label.Text = "time (s)"
 		yMax := pn.target
 		for _, x := range s {
-			for _, v := range []float64{x.simulated, x.measured} {
+			for _, v := range []float64{x.Simulated, x.Measured} {
 				if !math.IsNaN(v) { // math.Max would return NaN
 					yMax = math.Max(yMax, v)
 				}
@@ -160,17 +153,17 @@ func main() {
 			targetLabel = "HPA target per replica"
 		}
 		hline(q, pn.target, tEnd, targetLabel, gray)
-		measured := func(x sample) float64 { return x.measured }
+		measured := func(x sample) float64 { return x.Measured }
 		if metric == "queue" {
 			measured = func(x sample) float64 {
-				if x.current == 0 {
+				if x.Current == 0 {
 					return math.NaN()
 				}
-				return x.simulated / x.current
+				return x.Simulated / float64(x.Current)
 			}
 		}
 		addLine(q, s, measured, blue, false, legend[1])
-		addLine(q, s, func(x sample) float64 { return x.simulated }, red, true, legend[0])
+		addLine(q, s, func(x sample) float64 { return x.Simulated }, red, true, legend[0])
 		q.Y.Min, q.Y.Max = 0, yMax*1.5
 
 		grid[2*(i / *cols)][i%*cols] = p
@@ -271,7 +264,7 @@ func addLine(p *plot.Plot, s []sample, y func(sample) float64, c color.Color, da
 	var xys plotter.XYs
 	for _, x := range s {
 		if v := y(x); !math.IsNaN(v) {
-			xys = append(xys, plotter.XY{X: x.t, Y: v})
+			xys = append(xys, plotter.XY{X: x.T, Y: v})
 		}
 	}
 	if len(xys) == 0 {
@@ -293,23 +286,23 @@ func addLine(p *plot.Plot, s []sample, y func(sample) float64, c color.Color, da
 }
 
 // addBar draws, at height y, a thick segment over every run of samples whose
-// conditions include cond.
+// conditions include cond (Type=Status, or Type=Status/Reason).
 func addBar(p *plot.Plot, s []sample, cond string, y float64, c color.Color, label string) {
 	labelled := false
 	for i := 0; i < len(s); {
-		if !strings.Contains(" "+s[i].conditions+" ", " "+cond) {
+		if !s[i].HasCondition(cond) {
 			i++
 			continue
 		}
 		j := i
-		for j+1 < len(s) && strings.Contains(" "+s[j+1].conditions+" ", " "+cond) {
+		for j+1 < len(s) && s[j+1].HasCondition(cond) {
 			j++
 		}
-		end := s[j].t
+		end := s[j].T
 		if j+1 < len(s) {
-			end = s[j+1].t
+			end = s[j+1].T
 		}
-		l, err := plotter.NewLine(plotter.XYs{{X: s[i].t, Y: y}, {X: end, Y: y}})
+		l, err := plotter.NewLine(plotter.XYs{{X: s[i].T, Y: y}, {X: end, Y: y}})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -349,43 +342,13 @@ func readPanels(path string) (map[string]panel, []string, error) {
 }
 
 func readCSV(path string) (map[string][]sample, error) {
-	f, err := os.Open(path)
+	samples, err := timeline.ReadSamples(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
-	}
-	if strings.Join(head, ",") != strings.Join(header, ",") {
-		return nil, fmt.Errorf("%s: header is %v, want %v", path, head, header)
-	}
 	series := map[string][]sample{}
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		var v [5]float64
-		for i, col := range []int{0, 3, 4, 5, 6} {
-			if rec[col] == "" {
-				v[i] = math.NaN()
-				continue
-			}
-			if v[i], err = strconv.ParseFloat(rec[col], 64); err != nil {
-				return nil, fmt.Errorf("%s:%d: %s: %w", path, line, header[col], err)
-			}
-		}
-		name := rec[1]
-		series[name] = append(series[name], sample{t: v[0], simulated: v[1], measured: v[2], desired: v[3], current: v[4], metric: rec[2], conditions: rec[7]})
-	}
-	for _, s := range series {
-		sort.SliceStable(s, func(i, j int) bool { return s[i].t < s[j].t })
+	for _, x := range samples {
+		series[x.Scenario] = append(series[x.Scenario], x)
 	}
 	return series, nil
 }
