@@ -41,9 +41,10 @@ $(BIN)/controller-gen:
 
 # ---- the function's own tests ----
 .PHONY: test update-golden generate lint-outputs check-readme
-test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, plus a bounded fuzz run (prints its executions)
+test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, the HPA traps against the HPA controller's code, plus a bounded fuzz run
 	go vet ./...
 	CONTROLLER_GEN=$(CURDIR)/$(BIN)/controller-gen go test ./...
+	cd e2e/hpatraps && go vet ./... && go test ./...
 	./hack/fuzz.sh
 update-golden: ## rewrite testdata's expected.yaml, errors.txt and results.yaml from the current output
 	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults' >/dev/null || true

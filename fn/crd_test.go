@@ -52,7 +52,7 @@ func TestCRDAcceptsEveryValidConfig(t *testing.T) {
 		}
 	}
 	for _, c := range []string{"missing-image", "replica-bounds", "gpu-rules", "spec-not-a-map", "wrong-types",
-		"service-rules", "pod-field-rules", "deployment-field-rules"} {
+		"service-rules", "pod-field-rules", "deployment-field-rules", "engine-unknown", "keda-settings-bounds", "keda-gpu-without-prometheus", "keda-trigger-rules"} {
 		path := filepath.Join(testdata, "error", c, "config.yaml")
 		if res := validator.Validate(readObject(t, path)); res.IsValid() {
 			t.Errorf("%s: the CRD accepts a config the function rejects", path)

@@ -52,7 +52,9 @@ type settings struct {
 	gpuResource   corev1.ResourceName
 	gpuCount      int32
 
-	autoscaling  bool
+	autoscaling bool
+	// engine is hpa or keda: what autoscaling emits.
+	engine       v1alpha1.AutoscalingEngine
 	minReplicas  int32
 	maxReplicas  int32
 	targetCPU    *int32
@@ -108,6 +110,7 @@ func resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) settings {
 		containerName:     s.ContainerName,
 		gpuResource:       DefaultGPUResourceName,
 		autoscaling:       true,
+		engine:            v1alpha1.EngineHPA,
 		minReplicas:       DefaultMinReplicas,
 		replicas:          DefaultReplicas,
 		pdb:               true,
@@ -132,6 +135,9 @@ func resolve(p *v1alpha1.MLPipeline, kubernetesVersion string) settings {
 	}
 	if a := s.Autoscaling; a != nil {
 		out.autoscaling = ptr.Deref(a.Enabled, true)
+		if a.Engine != "" {
+			out.engine = a.Engine
+		}
 		out.minReplicas = ptr.Deref(a.MinReplicas, DefaultMinReplicas)
 		out.maxReplicas = a.MaxReplicas
 		out.targetCPU = a.TargetCPUUtilizationPercentage
@@ -229,7 +235,7 @@ func setsEnv(env []corev1.EnvVar, name string) bool {
 // hasMetricPresets reports whether the user chose any metric besides cpu
 // and memory; only a pipeline with none gets the default CPU target.
 func hasMetricPresets(a *v1alpha1.AutoscalingSpec) bool {
-	return a != nil && (a.GPU != nil || a.Queue != nil || len(a.Metrics) > 0)
+	return a != nil && (a.GPU != nil || a.Queue != nil || len(a.Metrics) > 0 || a.KEDA != nil && len(a.KEDA.Triggers) > 0)
 }
 
 func mountsPath(mounts []corev1.VolumeMount, path string) bool {

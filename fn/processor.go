@@ -159,7 +159,11 @@ func check(p *v1alpha1.MLPipeline, resolved settings, invalid pathSet) (errs fie
 	if err != nil {
 		return errs, nil, nil, err
 	}
-	for _, e := range dormant {
+	kedaErrs, err := kedaHPAErrors(p, resolved, invalid)
+	if err != nil {
+		return errs, nil, nil, err
+	}
+	for _, e := range append(dormant, kedaErrs...) {
 		if !reportedNear(functionErrs, e.Field) {
 			errs = append(errs, e)
 		}
@@ -204,7 +208,10 @@ func build(p *v1alpha1.MLPipeline, resolved settings) (objects []runtime.Object,
 		}
 	}()
 	objects = []runtime.Object{deployment(p, resolved)}
-	if resolved.autoscaling {
+	switch {
+	case resolved.autoscaling && resolved.engine == v1alpha1.EngineKEDA:
+		objects = append(objects, buildScaledObject(p, resolved))
+	case resolved.autoscaling:
 		objects = append(objects, hpa(p, resolved))
 	}
 	if resolved.pdb {

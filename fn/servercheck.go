@@ -28,6 +28,11 @@ func serverFindings(p *v1alpha1.MLPipeline, resolved settings, objects []runtime
 	var warns []finding
 	version := resolved.kubernetesVersion
 	for _, obj := range objects {
+		if _, ok := obj.(*scaledObject); ok {
+			// Not a built-in kind: KEDA's rules are the function's own
+			// (validate_keda.go), and kedaHPAErrors checks the HPA KEDA makes.
+			continue
+		}
 		kind := obj.GetObjectKind().GroupVersionKind().Kind
 		report, err := serverside.Create(version, obj)
 		if err != nil {

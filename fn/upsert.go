@@ -31,6 +31,7 @@ var generatedKinds = map[string]string{
 	"HorizontalPodAutoscaler": "autoscaling",
 	"PodDisruptionBudget":     "policy",
 	"Service":                 "",
+	"ScaledObject":            "keda.sh",
 }
 
 func keyOf(node *yaml.RNode) (objectKey, bool) {

@@ -19,9 +19,12 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved settings, fldPath *fie
 	var errs field.ErrorList
 	if a != nil {
 		errs = append(errs, validateGPUMetric(p, a.GPU, resolved, fldPath.Child("gpu"))...)
-		errs = append(errs, validateQueueMetric(a.Queue, fldPath.Child("queue"))...)
+		errs = append(errs, validateQueueMetric(a.Queue, resolved.engine, fldPath.Child("queue"))...)
+		errs = append(errs, validateKEDA(p, resolved, fldPath)...)
 		for i, m := range a.Metrics {
-			errs = append(errs, validateMetric(p, resolved, m, fldPath.Child("metrics").Index(i))...)
+			if resolved.engine == v1alpha1.EngineHPA {
+				errs = append(errs, validateMetric(p, resolved, m, fldPath.Child("metrics").Index(i))...)
+			}
 		}
 	}
 	if !resolved.autoscaling {
@@ -29,6 +32,8 @@ func validateAutoscaling(p *v1alpha1.MLPipeline, resolved settings, fldPath *fie
 	}
 	minPath := fldPath.Child("minReplicas")
 	switch {
+	case resolved.engine == v1alpha1.EngineKEDA:
+		// KEDA scales between 0 and 1 itself; validate_keda.go has its rules.
 	case resolved.minReplicas == 0 && !resolved.objectOrExternalMetric && !skip.has(fldPath.Child("metrics")):
 		errs = append(errs, field.Invalid(minPath, resolved.minReplicas, fmt.Sprintf(
 			"may be 0 only when the HPA has an Object or External metric, which tells it when to leave zero: "+
@@ -127,12 +132,12 @@ func validateGPUMetric(p *v1alpha1.MLPipeline, g *v1alpha1.GPUMetricSpec, resolv
 }
 
 // validateQueueMetric checks spec.autoscaling.queue.
-func validateQueueMetric(q *v1alpha1.QueueMetricSpec, fldPath *field.Path) field.ErrorList {
+func validateQueueMetric(q *v1alpha1.QueueMetricSpec, engine v1alpha1.AutoscalingEngine, fldPath *field.Path) field.ErrorList {
 	if q == nil {
 		return nil
 	}
 	var errs field.ErrorList
-	if q.MetricName == "" {
+	if q.MetricName == "" && engine == v1alpha1.EngineHPA {
 		errs = append(errs, field.Required(fldPath.Child("metricName"), "the external metric that gives the backlog"))
 	}
 	target := fldPath.Child("targetPerReplica")

@@ -74,5 +74,6 @@ func warnings(p *v1alpha1.MLPipeline, resolved settings) []finding {
 	ws = append(ws, hostPortWarnings(s.Ports, spec.Child("ports"))...)
 	ws = append(ws, pdbWarnings(resolved, spec.Child("podDisruptionBudget"))...)
 	ws = append(ws, ignoredAutoscalingWarnings(s.Autoscaling, resolved, spec.Child("autoscaling"))...)
+	ws = append(ws, kedaWarnings(p, resolved, spec.Child("autoscaling"))...)
 	return ws
 }

@@ -68,6 +68,7 @@ func ignoredAutoscalingWarnings(a *v1alpha1.AutoscalingSpec, resolved settings, 
 		{"targetCPUUtilizationPercentage", a.TargetCPUUtilizationPercentage != nil},
 		{"targetMemoryUtilizationPercentage", a.TargetMemoryUtilizationPercentage != nil},
 		{"gpu", a.GPU != nil}, {"queue", a.Queue != nil}, {"metrics", len(a.Metrics) > 0}, {"behavior", a.Behavior != nil},
+		{"engine", a.Engine != ""}, {"keda", a.KEDA != nil},
 	} {
 		if f.given {
 			ignored = append(ignored, f.name)

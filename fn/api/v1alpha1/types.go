@@ -206,11 +206,17 @@ type SpreadSpec struct {
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
-// AutoscalingSpec configures the HorizontalPodAutoscaler.
+// AutoscalingSpec configures the HorizontalPodAutoscaler, or with engine
+// keda the KEDA ScaledObject.
 type AutoscalingSpec struct {
 	// Enabled defaults to true.
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
+	// Engine is hpa (the default: an autoscaling/v2 HorizontalPodAutoscaler)
+	// or keda (a keda.sh/v1alpha1 ScaledObject, from which KEDA makes and
+	// owns the HPA).
+	// +optional
+	Engine AutoscalingEngine `json:"engine,omitempty"`
 	// MinReplicas defaults to 1. It may be 0 (scale to zero, Kubernetes
 	// v1.37 and later) when the HPA has an Object or External metric, such
 	// as queue.
@@ -239,6 +245,9 @@ type AutoscalingSpec struct {
 	Metrics []autoscalingv2.MetricSpec `json:"metrics,omitempty"`
 	// +optional
 	Behavior *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior,omitempty"`
+	// KEDA holds KEDA's own settings; only with engine keda.
+	// +optional
+	KEDA *KEDASpec `json:"keda,omitempty"`
 }
 
 // GPUMetricSpec scales on per-pod GPU utilisation as a metrics adapter serves
@@ -253,19 +262,35 @@ type GPUMetricSpec struct {
 	// MetricName defaults to DCGM_FI_DEV_GPU_UTIL, the DCGM exporter's gauge.
 	// +optional
 	MetricName string `json:"metricName,omitempty"`
+	// PodLabel is the label that names the pod on the metric's series, with
+	// engine keda: pod (the default) where Prometheus keeps the DCGM
+	// exporter's labels, exported_pod where it renames them.
+	// +optional
+	PodLabel GPUPodLabel `json:"podLabel,omitempty"`
 }
 
-// QueueMetricSpec scales on a queue's backlog as a metrics adapter serves it
-// under external.metrics.k8s.io: replicas = ceil(backlog / targetPerReplica).
+// QueueMetricSpec scales on a queue's backlog: replicas = ceil(backlog /
+// targetPerReplica). With engine hpa a metrics adapter serves the backlog
+// under external.metrics.k8s.io (metricName); with engine keda the KEDA
+// scaler named in scaler reads the queue itself.
 type QueueMetricSpec struct {
-	// MetricName is the external metric that gives the backlog.
-	// +kubebuilder:validation:MinLength=1
-	MetricName string `json:"metricName"`
-	// Selector picks the queue among the metric's series.
+	// MetricName is the external metric that gives the backlog; required
+	// with engine hpa, refused with engine keda.
+	// +optional
+	MetricName string `json:"metricName,omitempty"`
+	// Selector picks the queue among the metric's series; engine hpa only.
 	// +optional
 	Selector *metav1.LabelSelector `json:"selector,omitempty"`
 	// TargetPerReplica is the backlog one worker is meant to carry.
 	TargetPerReplica *resource.Quantity `json:"targetPerReplica"`
+	// Activation is the backlog above which KEDA wakes the worker from
+	// zero, written into the scaler's activation field; engine keda only.
+	// +optional
+	Activation *resource.Quantity `json:"activation,omitempty"`
+	// Scaler is the KEDA scaler that reads the queue; required with engine
+	// keda.
+	// +optional
+	Scaler *KEDAScaler `json:"scaler,omitempty"`
 }
 
 // PodDisruptionBudgetSpec configures the PodDisruptionBudget.
