@@ -20,8 +20,9 @@
 #      ScaledObject on the same Deployment (KEDA's webhook refuses them), and
 #      the function refusing the idle count;
 #   3. cmd/scenarios drives the queue worker (Redis list 0 -> 100 -> 40,
-#      Redis stopped -> fallback, started -> back, then empty) and the GPU
-#      server (DCGM_FI_DEV_GPU_UTIL through Prometheus) and checks the
+#      Redis stopped and started again, then empty) and the GPU server
+#      (DCGM_FI_DEV_GPU_UTIL through Prometheus: low -> high -> low work,
+#      Prometheus stopped -> fallback, started -> back) and checks the
 #      timeline (package timeline).
 #
 # Outputs: out/keda/timeline.csv and out/keda/keda.png (UPDATE_DOC_PLOT=1
@@ -111,14 +112,17 @@ cleanup() {
   [[ -z "$SCENARIOS_PID" ]] || stop_pid "$SCENARIOS_PID" scenarios 15
   local name
   for name in "${!PID_OF[@]}"; do stop_pid "${PID_OF[$name]}" "$name" 10; done
-  # Redis belongs to the scenarios program; if it could not stop it, by PID,
-  # only while that PID is still our redis-server.
-  local rpid
-  rpid="$(cat "$WORK/redis.pid" 2>/dev/null)"
-  if [[ -n "$rpid" ]] && grep -qF "$WORK" "/proc/$rpid/cmdline" 2>/dev/null; then stop_pid "$rpid" redis-server 10; fi
+  # Redis and Prometheus belong to the scenarios program; what it could not
+  # stop, by PID, only while that PID is still ours (its command line names
+  # our private workdir).
+  local f pid
+  for f in "$WORK"/redis.pid "$WORK"/prometheus.pid; do
+    pid="$(cat "$f" 2>/dev/null)"
+    if [[ -n "$pid" ]] && grep -qF "$WORK" "/proc/$pid/cmdline" 2>/dev/null; then stop_pid "$pid" "$(basename "$f" .pid)" 10; fi
+  done
   if [[ $rc != 0 ]]; then
     mkdir -p "$OUT/logs"
-    cp "$CLUSTER_DIR"/logs/*.log "$WORK"/*.log "$WORK"/redis/redis.log "$OUT/logs/" 2>/dev/null
+    cp "$CLUSTER_DIR"/logs/*.log "$WORK"/*.log "$WORK"/redis/redis.log "$WORK"/prometheus/prometheus.log "$OUT/logs/" 2>/dev/null
     log "logs copied to $OUT/logs/"
   fi
   kwok_delete
@@ -160,7 +164,7 @@ diagnose() {
     echo "==== APIServices"
     k get apiservices | grep -E 'NAME|metrics'
     local f
-    for f in "$WORK"/keda-operator.log "$WORK"/keda-adapter.log "$WORK"/keda-webhooks.log "$WORK"/prometheus.log "$CLUSTER_DIR/logs/kube-controller-manager.log"; do
+    for f in "$WORK"/keda-operator.log "$WORK"/keda-adapter.log "$WORK"/keda-webhooks.log "$WORK"/prometheus/prometheus.log "$CLUSTER_DIR/logs/kube-controller-manager.log"; do
       echo "==== last lines of $(basename "$f")"
       tail -n 15 "$f" | cut -c1-400
     done
@@ -244,28 +248,37 @@ start_host() { # start_host NAME BINARY ARGS...: in the background, log in $WORK
   PID_OF[$name]=$!
   log "$name started (pid ${PID_OF[$name]})"
 }
-alive() { kill -0 "${PID_OF[$1]}" 2>/dev/null || { tail -n 20 "$WORK/$1.log" >&2; die "$1 exited"; }; }
-healthy() { alive "$1" && curl -fsS --max-time 2 "http://127.0.0.1:$2/healthz" >/dev/null; }
+# wait_up NAME PID SECONDS CMD...: until CMD succeeds; fail at once if PID
+# exits. (The check cannot fail the script itself: wait_until silences it,
+# and an exit there would silence the clean-up too.)
+up_or_gone() { ! kill -0 "$1" 2>/dev/null || "${@:2}"; }
+wait_up() {
+  local name=$1 pid=$2 secs=$3
+  shift 3
+  wait_until "$secs" "$name up" up_or_gone "$pid" "$@"
+  kill -0 "$pid" 2>/dev/null || { tail -n 20 "$WORK/$name.log" >&2; die "$name exited"; }
+}
+http_ok() { curl -fsS --max-time 2 "$1" >/dev/null; }
 
 start_host keda-operator "$(path_of keda)" \
-  --leader-elect=false --enable-cert-rotation=false --cert-dir "$CERTS" --ca-dir "$CERTS" \
+  --leader-elect=false --enable-cert-rotation=false --cert-dir "$CERTS" --ca-dir "$WORK/no-custom-ca" \
   --metrics-bind-address "127.0.0.1:${PORT[operator-metrics]}" \
   --health-probe-bind-address "127.0.0.1:${PORT[operator-probe]}" \
   --metrics-service-bind-address "127.0.0.1:${PORT[operator-grpc]}" \
   --zap-log-level=info --zap-encoder=console
 start_host keda-webhooks "$(path_of keda-admission-webhooks)" \
-  --cert-dir "$CERTS" --port "${PORT[webhooks]}" \
+  --cert-dir "$CERTS" --port "${PORT[webhooks]}" --cache-miss-to-direct-client=true \
   --metrics-bind-address "127.0.0.1:${PORT[webhooks-metrics]}" \
   --health-probe-bind-address "127.0.0.1:${PORT[webhooks-probe]}" \
   --zap-log-level=info --zap-encoder=console
-wait_until 90 "KEDA operator healthy" healthy keda-operator "${PORT[operator-probe]}"
+wait_up keda-operator "${PID_OF[keda-operator]}" 90 http_ok "http://127.0.0.1:${PORT[operator-probe]}/healthz"
 start_host keda-adapter "$(path_of keda-adapter)" \
   --secure-port "${PORT[adapter-secure]}" --bind-address 127.0.0.1 --port "${PORT[adapter-metrics]}" \
   --cert-dir "$CERTS" --tls-cert-file "$CERTS/tls.crt" --tls-private-key-file "$CERTS/tls.key" \
   --lister-kubeconfig "$KUBECONFIG" --authentication-kubeconfig "$KUBECONFIG" --authorization-kubeconfig "$KUBECONFIG" \
   --metrics-service-address "127.0.0.1:${PORT[operator-grpc]}" \
   --zap-log-level=info --zap-encoder=console
-wait_until 90 "KEDA admission webhooks healthy" healthy keda-webhooks "${PORT[webhooks-probe]}"
+wait_up keda-webhooks "${PID_OF[keda-webhooks]}" 90 http_ok "http://127.0.0.1:${PORT[webhooks-probe]}/healthz"
 
 # Registered with KEDA's own manifests (from the module), pointed at the host
 # processes: kube-apiserver reaches a Service of type ExternalName
@@ -296,24 +309,6 @@ done
 k patch validatingwebhookconfiguration keda-admission --type json -p "[$ops]" >&2
 wait_until 90 "v1beta1.external.metrics.k8s.io (KEDA's metrics API server) Available" \
   k wait --for=condition=Available apiservice/v1beta1.external.metrics.k8s.io --timeout=5s
-
-# ---- Prometheus, scraping the DCGM-style exporter of cmd/scenarios ----
-# honor_labels keeps the exporter's pod and namespace labels (the DCGM
-# exporter's), as the gpu preset's podLabel: pod expects.
-mkdir -p "$WORK/prometheus"
-cat >"$WORK/prometheus.yml" <<EOF
-global: {scrape_interval: 2s, evaluation_interval: 2s}
-scrape_configs:
-- job_name: dcgm-exporter
-  honor_labels: true
-  static_configs:
-  - targets: ['127.0.0.1:${PORT[exporter]}']
-EOF
-start_host prometheus prometheus --config.file "$WORK/prometheus.yml" \
-  --web.listen-address "127.0.0.1:${PORT[prometheus]}" --storage.tsdb.path "$WORK/prometheus"
-prometheus_ready() { alive prometheus && curl -fsS --max-time 2 "http://127.0.0.1:${PORT[prometheus]}/-/ready" >/dev/null; }
-wait_until 60 "Prometheus ready" prometheus_ready
-log "Prometheus $(prometheus --version 2>&1 | head -n1 | awk '{print $3}') on 127.0.0.1:${PORT[prometheus]}"
 
 # ---- stage 1: render with the function; KEDA's types and validation ----
 # The pipelines name Redis at 127.0.0.1:6379 and Prometheus at
@@ -349,9 +344,10 @@ docs_of() {
 }
 # Each fixture in a namespace of its own (its objects' namespace rewritten),
 # so that fixtures of the same name do not meet. Its Deployments are created
-# (KEDA's webhook reads a cpu or memory trigger's workload), then the
-# ScaledObjects are applied with a server-side dry run: strict field
-# validation against KEDA's CRD schema, then KEDA's webhook.
+# first (KEDA's webhook reads a cpu or memory trigger's workload). Its
+# ScaledObjects are applied twice: a server-side dry run (strict field
+# validation against KEDA's CRD schema, then KEDA's webhook, which skips its
+# workload checks in a dry run), then for real (the webhook's every check).
 fixtures=0
 for f in "$ROOT"/testdata/success/*/expected.yaml "$WORK"/rendered/*.yaml; do
   [[ "$(docs_of ScaledObject "$f")" ]] || continue
@@ -363,16 +359,18 @@ for f in "$ROOT"/testdata/success/*/expected.yaml "$WORK"/rendered/*.yaml; do
   sed -E "s/^(  namespace: ).*/\1$fx/" "$f" >"$WORK/fx.yaml"
   docs_of Deployment "$WORK/fx.yaml" >"$WORK/fx-deploy.yaml"
   docs_of ScaledObject "$WORK/fx.yaml" >"$WORK/fx-so.yaml"
+  n_so="$(grep -c '^kind: ScaledObject$' "$WORK/fx-so.yaml")"
   if [[ -s "$WORK/fx-deploy.yaml" ]] && ! k apply -n "$fx" --server-side --validate=strict -f "$WORK/fx-deploy.yaml" >"$WORK/fx.out" 2>&1; then
     cat "$WORK/fx.out" >&2
     fail "fixture $name: its Deployment refused"
-    continue
-  fi
-  if k apply -n "$fx" --server-side --dry-run=server --validate=strict -f "$WORK/fx-so.yaml" >"$WORK/fx.out" 2>&1; then
-    pass "fixture $name: $(grep -c '^kind: ScaledObject$' "$WORK/fx-so.yaml") ScaledObject(s) accepted by the API server (KEDA's CRD, strict) and KEDA's webhook"
-  else
+  elif ! k apply -n "$fx" --server-side --dry-run=server --validate=strict -f "$WORK/fx-so.yaml" >"$WORK/fx.out" 2>&1; then
+    cat "$WORK/fx.out" >&2
+    fail "fixture $name: ScaledObject refused in a server-side dry run"
+  elif ! k apply -n "$fx" --server-side --validate=strict -f "$WORK/fx-so.yaml" >"$WORK/fx.out" 2>&1; then
     cat "$WORK/fx.out" >&2
     fail "fixture $name: ScaledObject refused"
+  else
+    pass "fixture $name: $n_so ScaledObject(s) accepted by the API server (KEDA's CRD, strict; dry run and created) and KEDA's webhook"
   fi
 done
 ((fixtures > 0)) || fail "no ScaledObject in testdata/success or the rendered pipelines"
@@ -393,38 +391,43 @@ expect_refused() {
 expect_refused "misspelt field (API server, strict)" "$HERE/negative/misspelt-field.yaml" 'minReplicaCont'
 expect_refused "idleReplicaCount not below minReplicaCount (KEDA's webhook)" "$HERE/negative/idle-not-below-min.yaml" \
   'denied the request: IdleReplicaCount=1 must be less than MinReplicaCount=1'
-# The function refuses what the webhook refuses, at the field to fix.
+# The function refuses what the webhook refuses (KEDA compares the idle
+# count with 1 when minReplicaCount is 0), at the field to fix.
 {
   cat "$WORK/pipelines/queue.yaml"
-  printf '      idleReplicaCount: 0\n'
+  printf '      idleReplicaCount: 1\n'
 } >"$WORK/idle.yaml"
 if "$FN" "$WORK/idle.yaml" >/dev/null 2>"$WORK/idle.err"; then
-  fail "mlpipeline-fn: idleReplicaCount 0 with minReplicas 0 accepted"
+  fail "mlpipeline-fn: idleReplicaCount 1 with minReplicas 0 accepted"
 elif grep -q 'spec.autoscaling.keda.idleReplicaCount' "$WORK/idle.err"; then
-  pass "mlpipeline-fn refuses idleReplicaCount 0 with minReplicas 0 at spec.autoscaling.keda.idleReplicaCount"
+  pass "mlpipeline-fn refuses idleReplicaCount 1 with minReplicas 0 at spec.autoscaling.keda.idleReplicaCount ($(grep -m1 -o 'spec.autoscaling.keda.idleReplicaCount.*' "$WORK/idle.err" | cut -c1-100))"
 else
   cat "$WORK/idle.err" >&2
-  fail "mlpipeline-fn refused idleReplicaCount 0 with minReplicas 0, but not at spec.autoscaling.keda.idleReplicaCount"
+  fail "mlpipeline-fn refused idleReplicaCount 1 with minReplicas 0, but not at spec.autoscaling.keda.idleReplicaCount"
 fi
 
 # ---- stage 3: the scenarios ----
+# cmd/scenarios starts Redis, the exporter and Prometheus first (it stops
+# and starts Redis and Prometheus in its steps), so that the pipelines find
+# them from KEDA's first poll, then waits for the start file.
+log "starting the scenario driver (cmd/scenarios): Redis on 127.0.0.1:${PORT[redis]}, exporter on 127.0.0.1:${PORT[exporter]}, Prometheus $(prometheus --version 2>&1 | awk 'NR == 1 { print $3 }') on 127.0.0.1:${PORT[prometheus]}"
+CSV="$OUT/timeline.csv"
+"$WORK/scenarios" -namespace "$NS" -queue "$QUEUE" -gpu "$GPU" \
+  -redis-server "$(command -v redis-server)" -redis-port "${PORT[redis]}" -redis-dir "$WORK/redis" -redis-pidfile "$WORK/redis.pid" \
+  -prometheus "$(command -v prometheus)" -prometheus-port "${PORT[prometheus]}" -prometheus-dir "$WORK/prometheus" -prometheus-pidfile "$WORK/prometheus.pid" \
+  -exporter-address "127.0.0.1:${PORT[exporter]}" -csv "$CSV" \
+  -ready-file "$WORK/scenarios.ready" -start-file "$WORK/scenarios.start" >"$WORK/scenarios.out" 2> >(tee "$WORK/scenarios.log" >&2) &
+SCENARIOS_PID=$!
+wait_up scenarios "$SCENARIOS_PID" 60 test -f "$WORK/scenarios.ready"
 log "applying the rendered pipelines (server-side, strict)"
 k apply --server-side --validate=strict -f "$WORK/rendered/" >&2
-# A second ScaledObject on the queue worker's Deployment, once KEDA has made
-# the first one's HPA: KEDA's webhook refuses it.
-so_ready() { [[ "$(k get scaledobject "$1" -n "$NS" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == True ]]; }
-wait_until 90 "ScaledObject $QUEUE Ready" so_ready "$QUEUE"
-wait_until 90 "ScaledObject $GPU Ready" so_ready "$GPU"
+# A second ScaledObject on the queue worker's Deployment: KEDA's webhook
+# refuses it.
 docs_of ScaledObject "$WORK/rendered/queue.yaml" | sed "s/^  name: $QUEUE\$/  name: $QUEUE-second/" >"$WORK/second.yaml"
 expect_refused "a second ScaledObject on the same Deployment (KEDA's webhook)" "$WORK/second.yaml" 'is already managed by'
 wait_until 90 "deployment $GPU available" k rollout status "deploy/$GPU" -n "$NS" --timeout=5s
-
-log "running the scenarios (cmd/scenarios): queue worker and GPU server, at the same time"
-CSV="$OUT/timeline.csv"
-"$WORK/scenarios" -kubeconfig "$KUBECONFIG" -namespace "$NS" -queue "$QUEUE" -gpu "$GPU" \
-  -redis-server "$(command -v redis-server)" -redis-dir "$WORK/redis" -redis-pidfile "$WORK/redis.pid" \
-  -exporter-address "127.0.0.1:${PORT[exporter]}" -csv "$CSV" >"$WORK/scenarios.out" &
-SCENARIOS_PID=$!
+touch "$WORK/scenarios.start"
+log "scenarios running: the queue worker and the GPU server, at the same time"
 scenarios_rc=0
 wait "$SCENARIOS_PID" || scenarios_rc=$?
 SCENARIOS_PID=""
@@ -443,8 +446,8 @@ fi
 if [[ -s "$CSV" ]]; then
   {
     printf 'scenario\tmin\tmax\ttarget\tmetric\ttitle\n'
-    printf '%s\t0\t5\t20\tjobs in the Redis list\t%s\n' "$QUEUE" "$QUEUE: redis scaler, 20 jobs per replica, min 0, fallback 3 while Redis is stopped"
-    printf '%s\t1\t6\t60\tDCGM_FI_DEV_GPU_UTIL per pod, %%\t%s\n' "$GPU" "$GPU: prometheus trigger, sum of the pods' GPU utilisation / 60"
+    printf '%s\t0\t5\t20\tjobs in the Redis list\t%s\n' "$QUEUE" "$QUEUE: redis scaler, 20 jobs per replica, min 0, cooldown 30 s"
+    printf '%s\t1\t6\t60\tDCGM_FI_DEV_GPU_UTIL per pod, %%\t%s\n' "$GPU" "$GPU: prometheus trigger, sum of the pods' utilisation / 60, fallback 3"
   } >"$WORK/panels.tsv"
   "$WORK/plot" -in "$CSV" -panels "$WORK/panels.tsv" -out "$OUT/keda.png" -cols 2 \
     -title "MLPipeline engine keda: KEDA v2.21.0 scales the generated ScaledObjects' Deployments (real Redis, real Prometheus, KWOK pods)" ||

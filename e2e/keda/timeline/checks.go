@@ -72,6 +72,30 @@ func bounded(name string, samples []Sample, scenario string, sp Span, lo, hi int
 	return Result{Name: name, Detail: fmt.Sprintf("within [%d, %d] over %d samples", lo, hi, len(ss))}
 }
 
+// seen: within the span, some sample has cond.
+func seen(name string, samples []Sample, scenario string, sp Span, cond string) Result {
+	for _, s := range in(samples, scenario, sp) {
+		if hasCondition(s, cond) {
+			return Result{Name: name, Detail: fmt.Sprintf("%s %.1fs after the step began", cond, s.T-sp.From)}
+		}
+	}
+	return Result{Name: name, Err: fmt.Errorf("%s never had %s in %s", scenario, cond, sp)}
+}
+
+// never: within the span, no sample has cond.
+func never(name string, samples []Sample, scenario string, sp Span, cond string) Result {
+	ss := in(samples, scenario, sp)
+	for _, s := range ss {
+		if hasCondition(s, cond) {
+			return Result{Name: name, Err: fmt.Errorf("%s had %s at %.1fs in %s", scenario, cond, s.T, sp)}
+		}
+	}
+	if len(ss) == 0 {
+		return Result{Name: name, Err: fmt.Errorf("%s: no samples in %s", scenario, sp)}
+	}
+	return Result{Name: name, Detail: fmt.Sprintf("no %s over %d samples", cond, len(ss))}
+}
+
 func last(ss []Sample) string {
 	if len(ss) == 0 {
 		return "none"

@@ -14,9 +14,8 @@ type QueueMarks struct {
 type QueueWant struct {
 	Scenario string
 	// Max is maxReplicaCount; High and Mid are ceil(jobs / listLength),
-	// capped at Max, for the high and middle backlogs; Fallback is
-	// fallback.replicas.
-	Max, High, Mid, Fallback int
+	// capped at Max, for the high and middle backlogs.
+	Max, High, Mid int
 	// Cooldown and Polling are cooldownPeriod and pollingInterval, seconds.
 	Cooldown, Polling float64
 }
@@ -26,9 +25,11 @@ type QueueWant struct {
 const ScaleToZeroSlack = 3.0
 
 // CheckQueue checks the queue worker's timeline: 0 jobs -> 0 pods; the high
-// backlog -> High; the middle one -> Mid, never fewer; Redis stopped ->
-// fallback.replicas with the ScaledObject's Fallback=True; Redis back -> Mid
-// with Fallback=False; empty -> 0, not before the cooldown; never above Max.
+// backlog -> High; the middle one -> Mid, never fewer; Redis stopped -> KEDA
+// v2.21.0 holds Mid, Active=False and no fallback (its redis scaler connects
+// when it is built, and a scaler that cannot be built never reaches the
+// fallback: kedacore/keda#5525, #8056); Redis back -> Mid with Active=True;
+// empty -> 0, not before the cooldown; never above Max.
 func CheckQueue(samples []Sample, m QueueMarks, w QueueWant) []Result {
 	s := w.Scenario
 	all := Span{m.Start, m.End}
@@ -38,8 +39,10 @@ func CheckQueue(samples []Sample, m QueueMarks, w QueueWant) []Result {
 		reaches(fmt.Sprintf("queue: high backlog -> %d", w.High), samples, s, Span{m.High, m.Mid}, w.High, ""),
 		reaches(fmt.Sprintf("queue: middle backlog -> %d", w.Mid), samples, s, Span{m.Mid, m.RedisDown}, w.Mid, ""),
 		midFloor(samples, m, w),
-		reaches(fmt.Sprintf("queue: Redis stopped -> fallback.replicas %d", w.Fallback), samples, s, Span{m.RedisDown, m.RedisUp}, w.Fallback, "Fallback=True"),
-		reaches(fmt.Sprintf("queue: Redis back -> the metric again (%d)", w.Mid), samples, s, Span{m.RedisUp, m.Empty}, w.Mid, "Fallback=False"),
+		bounded(fmt.Sprintf("queue: Redis stopped -> held at %d", w.Mid), samples, s, Span{m.RedisDown, m.RedisUp}, w.Mid, w.Mid),
+		seen("queue: Redis stopped -> Active=False (KEDA sees the outage)", samples, s, Span{m.RedisDown, m.RedisUp}, "Active=False"),
+		never("queue: Redis stopped -> no fallback (KEDA v2.21.0, kedacore/keda#5525)", samples, s, Span{m.RedisDown, m.RedisUp}, "Fallback=True"),
+		reaches(fmt.Sprintf("queue: Redis back -> the metric again (%d, Active=True)", w.Mid), samples, s, Span{m.RedisUp, m.Empty}, w.Mid, "Active=True"),
 		reaches("queue: empty -> 0 pods", samples, s, Span{m.Empty, m.End}, 0, ""),
 		cooldownKept(samples, m, w),
 	}

@@ -100,10 +100,15 @@ func (s *scenarios) queueDriver() *driver {
 		enter: jobs(jobsHigh), done: func() bool { return s.at(name, high) }}, 10)
 	add(step{label: "mid", desc: fmt.Sprintf("%d jobs: until %d pods", jobsMid, mid), timeout: 150 * time.Second,
 		enter: jobs(jobsMid), done: func() bool { return s.at(name, mid) }}, 10)
-	add(step{label: "redis-down", desc: fmt.Sprintf("Redis stopped: until fallback.replicas %d and Fallback=True", q.fallback), timeout: 150 * time.Second,
-		enter: func() error { return s.redis.stop(s.ctx) },
-		done:  func() bool { return s.at(name, q.fallback) && s.hasCondition(name, "Fallback=True") }}, 0)
-	add(step{label: "redis-up", desc: fmt.Sprintf("Redis started again (its %d jobs kept): until %d pods and Fallback=False", jobsMid, mid), timeout: 150 * time.Second,
+	// KEDA v2.21.0 builds its redis scaler with a connection, and a scaler
+	// that cannot be built never reaches the fallback (kedacore/keda#5525,
+	// #8056): the worker holds its pods. The GPU server's Prometheus step
+	// shows the fallback.
+	add(step{label: "redis-down", desc: fmt.Sprintf("Redis stopped: for %ds (KEDA v2.21.0 holds %d pods, Active=False, no fallback)", redisDownFor, mid),
+		timeout: time.Duration(redisDownFor+30) * time.Second,
+		enter:   func() error { return s.redis.stop(s.ctx) },
+		done:    func() bool { return time.Since(d.at) >= redisDownFor*time.Second }}, 0)
+	add(step{label: "redis-up", desc: fmt.Sprintf("Redis started again (its %d jobs kept): until %d pods and Active=True", jobsMid, mid), timeout: 150 * time.Second,
 		enter: func() error {
 			if err := s.redis.start(s.ctx); err != nil {
 				return err
@@ -113,7 +118,7 @@ func (s *scenarios) queueDriver() *driver {
 			}
 			return nil
 		},
-		done: func() bool { return s.at(name, mid) && s.hasCondition(name, "Fallback=False") }}, 0)
+		done: func() bool { return s.at(name, mid) && s.hasCondition(name, "Active=True") }}, 0)
 	add(step{label: "empty", desc: fmt.Sprintf("0 jobs: until 0 pods, after the %gs cooldown", q.cooldown), timeout: 150 * time.Second,
 		enter: jobs(0), done: func() bool { return s.at(name, 0) }}, 10)
 	return d
@@ -135,5 +140,11 @@ func (s *scenarios) gpuDriver() *driver {
 		enter: work(gpuHighWork), done: func() bool { return s.at(name, s.gpuWant) }}, 30)
 	add(step{label: "low", desc: fmt.Sprintf("GPU work %d %%: until back at %d pods", gpuIdleWork, g.min), timeout: 150 * time.Second,
 		enter: work(gpuIdleWork), done: func() bool { return s.at(name, g.min) }}, 10)
+	add(step{label: "prometheus-down", desc: fmt.Sprintf("Prometheus stopped: until fallback.replicas %d and Fallback=True", g.fallback), timeout: 150 * time.Second,
+		enter: func() error { s.prom.stop(); return nil },
+		done:  func() bool { return s.at(name, g.fallback) && s.hasCondition(name, "Fallback=True") }}, 0)
+	add(step{label: "prometheus-up", desc: fmt.Sprintf("Prometheus started again: until %d pods and Fallback=False", g.min), timeout: 150 * time.Second,
+		enter: func() error { return s.prom.start(s.ctx) },
+		done:  func() bool { return s.at(name, g.min) && s.hasCondition(name, "Fallback=False") }}, 10)
 	return d
 }

@@ -19,8 +19,9 @@ type queueSettings struct {
 
 // gpuSettings are the GPU server's, from its ScaledObject.
 type gpuSettings struct {
-	min, max  int
-	threshold float64
+	serverAddress      string
+	min, max, fallback int
+	threshold          float64
 }
 
 func trigger(so *kedav1alpha1.ScaledObject, typ string) (kedav1alpha1.ScaleTriggers, error) {
@@ -67,10 +68,9 @@ func readQueueSettings(so *kedav1alpha1.ScaledObject) (queueSettings, error) {
 	if s.redisPort, err = strconv.Atoi(port); err != nil {
 		return s, fmt.Errorf("ScaledObject %s: redis address %q: %w", so.Name, s.address, err)
 	}
-	if so.Spec.Fallback == nil {
-		return s, fmt.Errorf("ScaledObject %s has no fallback", so.Name)
+	if so.Spec.Fallback != nil {
+		s.fallback = int(so.Spec.Fallback.Replicas) // logged: it does not engage while Redis is stopped
 	}
-	s.fallback = int(so.Spec.Fallback.Replicas)
 	if s.list == "" || s.target <= 0 {
 		return s, fmt.Errorf("ScaledObject %s: redis trigger without listName or a positive listLength", so.Name)
 	}
@@ -82,7 +82,11 @@ func readGPUSettings(so *kedav1alpha1.ScaledObject) (gpuSettings, error) {
 	if err != nil {
 		return gpuSettings{}, err
 	}
-	s := gpuSettings{min: intOr(so.Spec.MinReplicaCount, 0), max: intOr(so.Spec.MaxReplicaCount, kedaDefaultMax)}
+	s := gpuSettings{serverAddress: t.Metadata["serverAddress"], min: intOr(so.Spec.MinReplicaCount, 0), max: intOr(so.Spec.MaxReplicaCount, kedaDefaultMax)}
+	if so.Spec.Fallback == nil {
+		return s, fmt.Errorf("ScaledObject %s has no fallback", so.Name)
+	}
+	s.fallback = int(so.Spec.Fallback.Replicas)
 	if s.threshold, err = strconv.ParseFloat(t.Metadata["threshold"], 64); err != nil || s.threshold <= 0 {
 		return s, fmt.Errorf("ScaledObject %s: prometheus threshold %q is not a positive number", so.Name, t.Metadata["threshold"])
 	}
