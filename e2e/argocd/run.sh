@@ -60,7 +60,7 @@ exec 3>&2
 cleanup() {
   local rc=$? pid
   exec 1>&3 2>&3
-  for pid in "${pids[@]}"; do stop_pid "$pid"; done
+  for pid in "${pids[@]}"; do stop_pid "$pid" server; done
   print_summary
   if [[ -n ${KEEP_WORK:-} ]]; then
     echo "work dir kept: $work" >&2
@@ -380,6 +380,6 @@ else
 fi
 
 # ---------------------------------------------------------------- summary --
-for pid in "${pids[@]}"; do stop_pid "$pid"; done
+for pid in "${pids[@]}"; do stop_pid "$pid" server; done
 pids=()
 finish

@@ -37,7 +37,9 @@ func checkCPU(r Run, _ Expected, f *Findings) error {
 			}
 			if x.T >= highAt && x.T < lowAt && d > prev {
 				firstUp.mark(x.T - highAt)
-				if bound := Recommend(prev, high, target, s.TolerancePct, s.CPUMax); d > bound {
+				if prev < s.CPUMin {
+					f.failf("%s: %d -> %d at %.1fs under the high load: rose from below min %d", name, prev, d, x.T, s.CPUMin)
+				} else if bound := Recommend(prev, high, target, s.TolerancePct, s.CPUMax); d > bound {
 					f.failf("%s: %d -> %d at %.1fs exceeds the HPA formula: ceil(%d × %g / %g) capped at %d = %d",
 						name, prev, d, x.T, prev, high, target, s.CPUMax, bound)
 				}

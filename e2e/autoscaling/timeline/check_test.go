@@ -57,8 +57,9 @@ func TestMutatedRunsFail(t *testing.T) {
 		{"bounds: a scenario settings.env does not know", renameScenario("ml-gpu", "ml-tpu"), "ml-tpu at "},
 		// cpu
 		{"cpu: HPA formula mismatch, 1 -> 3 at the first rise", firstRiseTo("ml-cpu", "cpu:high", 3),
-			"ml-cpu: 1 -> 3 at "},
-		{"cpu: scale-up too late", delayFrom("ml-cpu", "cpu:high", 70), "ml-cpu: first scaled up "},
+			"ml-cpu: 1 -> 3 at 73.9s exceeds the HPA formula: ceil(1 × 90 / 50) capped at 5 = 2"},
+		{"cpu: scale-up too late", delayFrom("ml-cpu", "cpu:high", 70),
+			"ml-cpu: first scaled up 91.7s after the load rose, later than 4 HPA syncs allow (65s)"},
 		{"cpu: never at max", capDesired("ml-cpu", "cpu:high", "cpu:low", 4), "ml-cpu: never reached max 5"},
 		{"cpu: default behaviour rises one pod at a time", onePodPerTick("ml-cpu", "cpu:high", "cpu:low"),
 			"ml-cpu: never rose by more than one pod at once"},
@@ -70,35 +71,38 @@ func TestMutatedRunsFail(t *testing.T) {
 			"ml-stepwise: rises "},
 		{"cpu: scale-down that never came", holdFrom("ml-cpu", "cpu:low"), "ml-cpu: never scaled down"},
 		{"cpu: scale-down before the window", earlyDrop("ml-cpu", "cpu:low", 10),
-			"ml-cpu: scaled down 1"},
+			"ml-cpu: scaled down 11.0s after the change, before 25s: the 45s stabilization window was not applied"},
 		// queue
 		{"queue: never scaled to zero", stripCondition("ml-queue", "ScaledToZero=True"),
 			"ml-queue: never went from a running pod to 0"},
 		{"queue: 0 -> 5 at once, above the default limit", firstRiseTo("ml-queue", "queue:high", 5),
 			"above the default scale-up limit from zero (4 pods)"},
-		{"queue: scale-up too late", delayFrom("ml-queue", "queue:high", 40), "ml-queue: first scaled up "},
+		{"queue: scale-up too late", delayFrom("ml-queue", "queue:high", 31),
+			"ml-queue: first scaled up 37.6s after the load rose, later than 2 HPA syncs allow (35s)"},
 		{"queue: never at 5", capDesired("ml-queue", "queue:high", "queue:mid", 4), "ml-queue: never at 5 after the backlog rose"},
 		{"queue: below ceil(40/20) under the middle backlog", setAt("ml-queue", "queue:mid-hold", 1),
 			"below ceil(backlog / 20) = 2"},
 		{"queue: scale-down that never came", holdFrom("ml-queue", "queue:empty"),
 			"ml-queue: never at 0 after the queue emptied"},
 		{"queue: scale-down before the window", earlyDrop("ml-queue", "queue:mid", 6),
-			"scaled down to the middle backlog's count"},
+			"ml-queue: scaled down to the middle backlog's count 6.7s after the change, before 10s: the 30s stabilization window was not applied"},
 		// trap
 		{"trap: it moved", setAt("ml-queue-trap", "queue:high-hold", 1),
-			"ml-queue-trap: desired 1, current 0 at "},
+			"ml-queue-trap: desired 1, current 0 at 60.6s under backlog 100: the Percent-only scale-up left zero"},
 		{"trap: never ScalingLimited", stripCondition("ml-queue-trap", "ScalingLimited=True"),
 			"ml-queue-trap: never reported ScalingLimited=True"},
 		{"trap: never scaled to zero", stripCondition("ml-queue-trap", "ScaledToZero=True"),
 			"ml-queue-trap: never went from a running pod to 0"},
 		// gpu
 		{"gpu: HPA formula mismatch, 1 -> 3 at the first rise", firstRiseTo("ml-gpu", "gpu:high", 3),
-			"ml-gpu: 1 -> 3 at "},
-		{"gpu: scale-up too late", delayFrom("ml-gpu", "gpu:high", 40), "ml-gpu: first scaled up "},
+			"ml-gpu: 1 -> 3 at 29.4s exceeds the HPA formula: ceil(1 × 100 / 60) capped at 6 = 2"},
+		{"gpu: scale-up too late", delayFrom("ml-gpu", "gpu:high", 40),
+			"ml-gpu: first scaled up 53.5s after the load rose, later than 2 HPA syncs allow (35s)"},
 		{"gpu: above the end state", setAt("ml-gpu", "gpu:high-hold", 6),
 			"above the formula's end state 5"},
 		{"gpu: scale-down that never came", holdFrom("ml-gpu", "gpu:low"), "ml-gpu: never at 1 after the work fell"},
-		{"gpu: scale-down before the window", earlyDrop("ml-gpu", "gpu:low", 6), "ml-gpu: scaled down "},
+		{"gpu: scale-down before the window", earlyDrop("ml-gpu", "gpu:low", 6),
+			"ml-gpu: scaled down 6.8s after the change, before 10s: the 30s stabilization window was not applied"},
 		// steps
 		{"a step that never started", func(t *testing.T, r *Run) { delete(r.Steps, "gpu:low") },
 			"gpu: step gpu:low never started"},
@@ -177,15 +181,17 @@ func firstRiseTo(scenario, step string, n int) mutation {
 	}
 }
 
-// delayFrom: from step on, every value of the scenario comes `by` seconds
-// later (the samples keep their times; each takes an earlier one's values).
+// delayFrom: from step on, the scenario's replicas come `by` seconds later:
+// each sample takes the values of the last one at or before its time less
+// by, and none from before the step began but the last.
 func delayFrom(scenario, step string, by float64) mutation {
 	return func(t *testing.T, r *Run) {
 		from, _ := stepSpan(t, r, step)
 		orig := slices.Clone(r.Samples)
 		edit(r, scenario, from, 1e9, func(x *Sample) {
+			src := max(x.T-by, from-1e-3)
 			for _, o := range orig {
-				if o.Scenario == scenario && o.T <= x.T-by && o.T >= from-30 {
+				if o.Scenario == scenario && o.T <= src {
 					x.Desired, x.Current = o.Desired, o.Current
 				}
 			}

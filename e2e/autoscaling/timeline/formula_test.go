@@ -41,7 +41,7 @@ func TestExpect(t *testing.T) {
 		change func(*Settings)
 		want   string
 	}{
-		{"CPU load that settles below max", func(s *Settings) { s.CPUHighMilli = 275 }, "the CPU end state is 3, not maxReplicas 5"},
+		{"CPU load within the tolerance of the target", func(s *Settings) { s.CPUHighMilli = 270 }, "the CPU end state is 1, not maxReplicas 5"},
 		{"GPU work that reaches max", func(s *Settings) { s.GPUHighWork = 600 }, "the GPU end state 6 is maxReplicas"},
 		{"middle backlog as high as the high one", func(s *Settings) { s.QueueMid = s.QueueHigh }, "the middle backlog's 5 replicas"},
 	} {

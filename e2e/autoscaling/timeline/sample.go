@@ -62,13 +62,18 @@ func readCSV(path string, header []string) ([][]string, error) {
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
-	r.FieldsPerRecord = len(header)
+	r.FieldsPerRecord = -1 // checked below, with the header's own message
 	recs, err := r.ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(recs) == 0 || !slices.Equal(recs[0], header) {
 		return nil, fmt.Errorf("%s: the first line must be %s", path, strings.Join(header, ","))
+	}
+	for i, rec := range recs {
+		if len(rec) != len(header) {
+			return nil, fmt.Errorf("%s:%d: %d fields, want %d (%s)", path, i+1, len(rec), len(header), strings.Join(header, ","))
+		}
 	}
 	return recs[1:], nil
 }
