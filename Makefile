@@ -46,9 +46,9 @@ test: $(BIN)/controller-gen ## unit, fixture, CRD and property tests, the HPA tr
 	CONTROLLER_GEN=$(CURDIR)/$(BIN)/controller-gen go test ./...
 	cd e2e/hpatraps && go vet ./... && go test ./...
 	./hack/fuzz.sh
-update-golden: ## rewrite testdata's expected.yaml, errors.txt and results.yaml from the current output
-	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults' >/dev/null || true
-	go test ./fn -run 'TestFixtures|TestFixtureResults'
+update-golden: ## rewrite testdata's expected.yaml, errors.txt, results.yaml and crd-verdicts.txt from the current output
+	UPDATE_GOLDEN=1 go test ./fn -run 'TestFixtures|TestFixtureResults|TestCRDAcceptsEveryValidConfig' >/dev/null || true
+	go test ./fn -run 'TestFixtures|TestFixtureResults|TestCRDAcceptsEveryValidConfig'
 generate: $(BIN)/controller-gen ## regenerate the MLPipeline CRD in config/crd from fn/api
 	$(BIN)/controller-gen crd:crdVersions=v1 paths=./fn/api/... output:crd:artifacts:config=config/crd
 lint-outputs: build $(BIN)/kube-score ## score every success fixture's output with kube-score
@@ -65,8 +65,9 @@ e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with 
 	./e2e/orchestrators/run.sh
 e2e-argocd: build $(BIN)/kustomize ## Argo CD v3.6.1's real argocd-cmp-server and argocd-repo-server run the plugin
 	./e2e/argocd/run.sh
-e2e-apiserver: build ## apply every output to a real kube-apiserver with Pod Security "restricted"
-	./e2e/apiserver/run.sh
+e2e-apiserver: build $(BIN)/kustomize ## apply every output to a real kube-apiserver with Pod Security "restricted" (Go, envtest)
+	./hack/k8s-binaries/build.sh kube-apiserver kube-controller-manager kubectl etcd >/dev/null
+	cd e2e/apiserver && go test ./... -count=1 -v -timeout 20m
 e2e-autoscaling: build ## the real HPA controller scales generated Deployments on CPU, GPU and queue metrics (kwok, metrics-server, metrics adapter)
 	go -C e2e/autoscaling/timeline test ./...
 	./e2e/autoscaling/run.sh

@@ -1,6 +1,8 @@
 // Command mlpipeline-fn is a KRM function that turns an MLPipeline into a
-// Deployment, an autoscaling/v2 HorizontalPodAutoscaler and a
-// PodDisruptionBudget. See README.md.
+// Deployment, an autoscaling/v2 HorizontalPodAutoscaler, a
+// PodDisruptionBudget and, for a container with ports, a Service. It runs
+// as a KRM function (a ResourceList on stdin) or renders files standalone;
+// package fn holds the command. See README.md.
 package main
 
 import (

@@ -8,6 +8,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/objects"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/validation"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/yamlnode"
 )
 
 // pipelineSource is one MLPipeline to generate from, and where it came from.
@@ -32,7 +35,11 @@ type collected struct {
 // generator's config as its only item; kpt may use a package resource as
 // configPath) is the same pipeline, not a second one; if the two differ,
 // that is an error rather than a silent choice.
-func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFile string, itemFiles map[*yaml.Node]string) collected {
+//
+// itemsChecked says every item has passed objectProblem already (the KRM
+// command checks them before kyaml reads their annotations), so each item
+// is checked once.
+func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFile string, itemFiles map[*yaml.Node]string, itemsChecked bool) collected {
 	var (
 		sources []pipelineSource
 		results framework.Results
@@ -44,17 +51,17 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	)
 	add := func(node *yaml.RNode, o origin) {
 		if !userLines {
-			forgetLines(node.YNode())
+			yamlnode.ForgetLines(node.YNode())
 		}
 		if v := node.GetApiVersion(); v != v1alpha1.APIVersion {
 			results = append(results, o.result(framework.Error,
-				findingAt("apiVersion", "%q is not supported; use %s", v, v1alpha1.APIVersion)))
+				validation.FindingAt("apiVersion", "%q is not supported; use %s", v, v1alpha1.APIVersion)))
 			return
 		}
-		key := ownerKey(o.ref.Namespace, o.ref.Name)
+		key := objects.OwnerKey(o.ref.Namespace, o.ref.Name)
 		if first, dup := seen[key]; dup {
 			results = append(results, o.result(framework.Error,
-				findingAt("metadata.name", "duplicates the MLPipeline %q%s; each MLPipeline needs its own name in a namespace",
+				validation.FindingAt("metadata.name", "duplicates the MLPipeline %q%s; each MLPipeline needs its own name in a namespace",
 					key, fileSuffix(first))))
 			return
 		}
@@ -62,21 +69,23 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 		sources = append(sources, pipelineSource{node: node, origin: o})
 	}
 	for i, item := range items {
-		if problem := objectProblem(fmt.Sprintf("items[%d]", i), item.YNode(), userLines); problem != nil {
-			results = append(results, problem)
-			continue
+		if !itemsChecked {
+			if problem := objectProblem(fmt.Sprintf("items[%d]", i), item.YNode(), userLines); problem != nil {
+				results = append(results, problem)
+				continue
+			}
 		}
 		if item.GetKind() == "" || item.GetApiVersion() == "" {
 			o := originOf(item, itemFiles[item.YNode()])
 			results = append(results, o.result(framework.Error,
-				findingAt("", "items[%d] is not a Kubernetes object: apiVersion and kind are required", i)))
+				validation.FindingAt("", "items[%d] is not a Kubernetes object: apiVersion and kind are required", i)))
 			continue
 		}
 		if isPipeline(item) {
 			add(item, originOf(item, itemFiles[item.YNode()]))
 		}
 	}
-	if functionConfig == nil || isEmpty(functionConfig) {
+	if functionConfig == nil || yamlnode.IsEmpty(functionConfig) {
 		return collected{sources: sources, results: results}
 	}
 	if problem := objectProblem("the functionConfig", functionConfig.YNode(), userLines); problem != nil {
@@ -93,9 +102,9 @@ func collectPipelines(items []*yaml.RNode, functionConfig *yaml.RNode, configFil
 	for _, s := range sources {
 		if s.origin.ref.Namespace == fc.ref.Namespace && s.origin.ref.Name == fc.ref.Name {
 			if !sameContent(s.node, functionConfig) {
-				results = append(results, fc.result(framework.Error, findingAt("spec",
+				results = append(results, fc.result(framework.Error, validation.FindingAt("spec",
 					"differs from the MLPipeline %q%s given among the resources; give each MLPipeline once",
-					ownerKey(fc.ref.Namespace, fc.ref.Name), fileSuffix(s.origin))))
+					objects.OwnerKey(fc.ref.Namespace, fc.ref.Name), fileSuffix(s.origin))))
 			}
 			return collected{sources: sources, results: results}
 		}
@@ -112,7 +121,7 @@ func isKptDefaultConfig(node *yaml.RNode) bool {
 		return false
 	}
 	for _, field := range []string{"data", "binaryData"} {
-		if value := node.Field(field); value != nil && !isEmpty(value.Value) {
+		if value := node.Field(field); value != nil && !yamlnode.IsEmpty(value.Value) {
 			return false
 		}
 	}
@@ -122,7 +131,7 @@ func isKptDefaultConfig(node *yaml.RNode) bool {
 // notAPipeline says what the config is instead of an MLPipeline: in words
 // for a file given on the command line, in the KRM terms kpt and kustomize
 // users know otherwise.
-func notAPipeline(ref yaml.ResourceIdentifier, standalone bool) finding {
+func notAPipeline(ref yaml.ResourceIdentifier, standalone bool) validation.Finding {
 	what := "an object without a kind"
 	if ref.Kind != "" {
 		what = fmt.Sprintf("a %s (%s)", ref.Kind, ref.APIVersion)
@@ -132,9 +141,9 @@ func notAPipeline(ref yaml.ResourceIdentifier, standalone bool) finding {
 		hint = "; kinds are case-sensitive: " + v1alpha1.Kind
 	}
 	if standalone {
-		return findingAt("kind", "is %s, not an %s (apiVersion %s)%s", what, v1alpha1.Kind, v1alpha1.APIVersion, hint)
+		return validation.FindingAt("kind", "is %s, not an %s (apiVersion %s)%s", what, v1alpha1.Kind, v1alpha1.APIVersion, hint)
 	}
-	return findingAt("kind", "the functionConfig is %s; it must be an %s or absent%s", what, v1alpha1.Kind, hint)
+	return validation.FindingAt("kind", "the functionConfig is %s; it must be an %s or absent%s", what, v1alpha1.Kind, hint)
 }
 
 // sameContent compares what the user wrote of two copies of an MLPipeline:
@@ -143,7 +152,7 @@ func sameContent(a, b *yaml.RNode) bool {
 	content := func(n *yaml.RNode) string {
 		c := n.Copy()
 		_ = c.PipeE(yaml.Lookup("metadata"), yaml.Clear("annotations"))
-		out, err := nodeToJSON(c)
+		out, err := yamlnode.ToJSON(c)
 		if err != nil {
 			return err.Error()
 		}
@@ -171,32 +180,17 @@ func objectProblem(what string, n *yaml.Node, userLines bool) *framework.Result 
 			Message: fmt.Sprintf("%s is malformed YAML%s: a mapping key without its value", what, near)}
 	}
 	if n.Kind != yaml.MappingNode {
-		return notObject("it is a " + kindName(n) + ", not a map")
+		return notObject("it is a " + yamlnode.KindName(n) + ", not a map")
 	}
-	md := fieldValue(n, "metadata")
+	md := yamlnode.FieldValue(n, "metadata")
 	if md == nil {
 		return nil
 	}
 	if md.Kind != yaml.MappingNode {
-		return notObject("metadata is a " + kindName(md) + ", not a map")
+		return notObject("metadata is a " + yamlnode.KindName(md) + ", not a map")
 	}
-	if a := fieldValue(md, "annotations"); a != nil && a.Kind != yaml.MappingNode {
-		return notObject("metadata.annotations is a " + kindName(a) + ", not a map")
-	}
-	return nil
-}
-
-// fieldValue is the value of key in the mapping n, nil when it is absent or
-// null (which kyaml treats as absent).
-func fieldValue(n *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			v := n.Content[i+1]
-			if v.Kind == yaml.ScalarNode && v.ShortTag() == yaml.NodeTagNull {
-				return nil
-			}
-			return v
-		}
+	if a := yamlnode.FieldValue(md, "annotations"); a != nil && a.Kind != yaml.MappingNode {
+		return notObject("metadata.annotations is a " + yamlnode.KindName(a) + ", not a map")
 	}
 	return nil
 }

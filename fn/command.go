@@ -14,7 +14,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/mlpipeline-dev/mlpipeline-fn/fn/serverside"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/serverside"
 )
 
 const usage = `mlpipeline-fn generates a Deployment, an autoscaling/v2 HorizontalPodAutoscaler,
@@ -45,12 +45,12 @@ func NewCommand(version string) *cobra.Command {
 	cmd.Version = version
 	showWarnings := cmd.Flags().Bool("warnings", true,
 		"print warnings on stderr, and in standalone mode each pipeline's capacity line (results carry them in KRM mode either way)")
-	cmd.Flags().StringVar(&p.KubernetesVersion, "kubernetes-version", serverside.DefaultVersion,
+	cmd.Flags().StringVar(&p.kubernetesVersion, "kubernetes-version", serverside.DefaultVersion,
 		fmt.Sprintf("the Kubernetes minor (%s) to render and validate for, where an MLPipeline sets no spec.kubernetesVersion",
 			strings.Join(serverside.Versions, ", ")))
 	cmd.RunE = func(c *cobra.Command, args []string) error {
-		if !serverside.IsSupported(p.KubernetesVersion) {
-			return fmt.Errorf("--kubernetes-version %q is not supported: use one of %s", p.KubernetesVersion, strings.Join(serverside.Versions, ", "))
+		if !serverside.IsSupported(p.kubernetesVersion) {
+			return fmt.Errorf("--kubernetes-version %q is not supported: use one of %s", p.kubernetesVersion, strings.Join(serverside.Versions, ", "))
 		}
 		var err error
 		// The capacity lines go to stderr only standalone: kpt shows results
@@ -64,9 +64,9 @@ func NewCommand(version string) *cobra.Command {
 			}
 		} else {
 			err = renderStandalone(p, args, c.InOrStdin(), c.OutOrStdout())
-			info = p.Capacity
+			info = p.capacity
 		}
-		return reportResults(c, err, p.Results, info, *showWarnings)
+		return reportResults(c, err, p.results, info, *showWarnings)
 	}
 	// kyaml's command silences cobra's errors, flag errors included.
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -112,7 +112,7 @@ func executeKRM(p *Processor, rw *kio.ByteReadWriter) error {
 		}
 	}
 	if len(bad) > 0 {
-		p.Results = bad
+		p.results = bad
 		if err := writeUnread(rw, items, bad); err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ func executeKRM(p *Processor, rw *kio.ByteReadWriter) error {
 	if err != nil {
 		return err
 	}
-	processErr := p.Process(rl)
+	processErr := p.process(rl, true)
 	if err := kio.ReconcileInternalAnnotations(rl.Items, nodeAnnos); err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func reportResults(c *cobra.Command, err error, results, info framework.Results,
 	var failed framework.Results
 	switch {
 	case errors.As(err, &failed):
-		_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(failed))
+		_, _ = fmt.Fprint(c.ErrOrStderr(), formatResults(failed))
 	case err != nil:
 		_, _ = fmt.Fprintf(c.ErrOrStderr(), "error: %v\n", err)
 	case showWarnings:
@@ -201,7 +201,7 @@ func reportResults(c *cobra.Command, err error, results, info framework.Results,
 				warnings = append(warnings, r)
 			}
 		}
-		_, _ = fmt.Fprint(c.ErrOrStderr(), FormatResults(append(warnings, info...)))
+		_, _ = fmt.Fprint(c.ErrOrStderr(), formatResults(append(warnings, info...)))
 	}
 	return err
 }

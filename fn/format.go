@@ -6,12 +6,14 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/objects"
 )
 
-// FormatResults renders results for people: one line per result, with the
+// formatResults renders results for people: one line per result, with the
 // file, the object and the field, errors first. kpt and kustomize show
 // stderr on failure, so this is what a user reads.
-func FormatResults(rs framework.Results) string {
+func formatResults(rs framework.Results) string {
 	sorted := append(framework.Results(nil), rs...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		return severityRank(sorted[i].Severity) < severityRank(sorted[j].Severity)
@@ -24,7 +26,7 @@ func FormatResults(rs framework.Results) string {
 			fmt.Fprintf(&b, "%s: ", r.File.Path)
 		}
 		if r.ResourceRef != nil {
-			if ref := strings.TrimSpace(r.ResourceRef.Kind + " " + ownerKey(r.ResourceRef.Namespace, r.ResourceRef.Name)); ref != "" {
+			if ref := strings.TrimSpace(r.ResourceRef.Kind + " " + objects.OwnerKey(r.ResourceRef.Namespace, r.ResourceRef.Name)); ref != "" {
 				fmt.Fprintf(&b, "%s: ", ref)
 			}
 		}

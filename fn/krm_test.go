@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mlpipeline-dev/mlpipeline-fn/fn"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
 )
 
 const kptPipeline = `- apiVersion: mlpipeline.dev/v1alpha1
@@ -186,7 +187,7 @@ func TestOwnershipSurvivesANamespaceMove(t *testing.T) {
 			t.Fatal("no owner annotation to rewrite")
 		}
 		got, _ := generatedOf(t, runResourceList(t, moved(legacy, "staging", "prod")))
-		if len(got) != 3 || got["Deployment prod/scorer"].GetAnnotations()[fn.OwnerAnnotation] != "scorer" {
+		if len(got) != 3 || got["Deployment prod/scorer"].GetAnnotations()[v1alpha1.OwnerAnnotation] != "scorer" {
 			t.Fatalf("want the 3 objects in prod, owned by scorer, got %v", got)
 		}
 	})
@@ -236,7 +237,7 @@ func TestOwnershipSurvivesANamespaceMove(t *testing.T) {
 
 // OwnerAnnotationLine is the owner annotation as it appears in an item.
 func OwnerAnnotationLine(owner string) string {
-	return fn.OwnerAnnotation + ": " + owner + "\n"
+	return v1alpha1.OwnerAnnotation + ": " + owner + "\n"
 }
 
 // In a ResourceList the YAML parser's line numbers count the lines of what

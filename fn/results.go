@@ -1,32 +1,16 @@
 package fn
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
-
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/validation"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/yamlnode"
 )
-
-// finding is one warning or note about one field of one object, or a
-// problem found outside validation (which reports a field.ErrorList); the
-// path is written as field.Path writes it.
-type finding struct {
-	path    string
-	message string
-}
-
-func findingAt(path, format string, args ...any) finding {
-	return finding{path: path, message: fmt.Sprintf(format, args...)}
-}
-
-// warningAt is a finding at a field path.
-func warningAt(path *field.Path, format string, args ...any) finding {
-	return findingAt(path.String(), format, args...)
-}
 
 // origin says where an object came from, for results: its identity and the
 // file and index the orchestrator read it from.
@@ -45,7 +29,7 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 		TypeMeta: yaml.TypeMeta{APIVersion: node.GetApiVersion(), Kind: node.GetKind()},
 		NameMeta: yaml.NameMeta{Name: node.GetName(), Namespace: node.GetNamespace()},
 	}}
-	if name, namespace, ok := mergedNameMeta(node.YNode()); ok {
+	if name, namespace, ok := yamlnode.NameMeta(node.YNode()); ok {
 		o.ref.Name, o.ref.Namespace = name, namespace
 	}
 	path, index, _ := kioutil.GetFileAnnotations(node)
@@ -62,20 +46,20 @@ func originOf(node *yaml.RNode, defaultFile string) origin {
 	return o
 }
 
-func (o origin) result(severity framework.Severity, fe finding) *framework.Result {
-	r := &framework.Result{Severity: severity, Message: fe.message, File: o.file}
+func (o origin) result(severity framework.Severity, fe validation.Finding) *framework.Result {
+	r := &framework.Result{Severity: severity, Message: fe.Message, File: o.file}
 	// An object without apiVersion, kind or name ({}) has no reference.
 	if o.ref != (yaml.ResourceIdentifier{}) {
 		ref := o.ref
 		r.ResourceRef = &ref
 	}
-	if fe.path != "" {
-		r.Field = &framework.Field{Path: fe.path}
+	if fe.Path != "" {
+		r.Field = &framework.Field{Path: fe.Path}
 	}
 	return r
 }
 
-func (o origin) results(severity framework.Severity, errs []finding) framework.Results {
+func (o origin) results(severity framework.Severity, errs []validation.Finding) framework.Results {
 	out := make(framework.Results, 0, len(errs))
 	for _, fe := range errs {
 		out = append(out, o.result(severity, fe))
@@ -90,36 +74,11 @@ func (o origin) results(severity framework.Severity, errs []finding) framework.R
 func (o origin) errorResults(list field.ErrorList) framework.Results {
 	out := make(framework.Results, 0, len(list))
 	for _, e := range list {
-		out = append(out, o.result(framework.Error, finding{path: e.Field, message: e.ErrorBody()}))
+		out = append(out, o.result(framework.Error, validation.Finding{Path: e.Field, Message: e.ErrorBody()}))
 	}
 	return out
 }
 
 func hasErrors(rs framework.Results) bool {
 	return rs.ExitCode() != 0
-}
-
-// mergedNameMeta reads the name and namespace of an object whose metadata
-// has a YAML merge key (metadata: {<<: *common, name: x}), which kyaml's
-// accessors do not follow; ok is false for any other object.
-func mergedNameMeta(n *yaml.Node) (name, namespace string, ok bool) {
-	if n.Kind != yaml.MappingNode {
-		return "", "", false
-	}
-	md := fieldValue(n, "metadata")
-	if md == nil || md.Kind != yaml.MappingNode || !hasMergeKey(md) {
-		return "", "", false
-	}
-	raw, err := nodeToJSON(yaml.NewRNode(md))
-	if err != nil {
-		return "", "", false
-	}
-	var meta struct {
-		Name      string `json:"name"`
-		Namespace string `json:"namespace"`
-	}
-	if json.Unmarshal(raw, &meta) != nil {
-		return "", "", false
-	}
-	return meta.Name, meta.Namespace, true
 }

@@ -11,6 +11,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/yamlnode"
 )
 
 // stdinArg names standard input among the file arguments.
@@ -28,8 +30,8 @@ func renderStandalone(p *Processor, args []string, stdin io.Reader, out io.Write
 	if err != nil {
 		return err
 	}
-	p.ConfigFile = displayName(args[0])
-	p.ItemFiles = map[*yaml.Node]string{}
+	p.configFile = displayName(args[0])
+	p.itemFiles = map[*yaml.Node]string{}
 	var items []*yaml.RNode
 	for _, name := range args[1:] {
 		nodes, err := readFile(name, stdin)
@@ -37,7 +39,7 @@ func renderStandalone(p *Processor, args []string, stdin io.Reader, out io.Write
 			return err
 		}
 		for _, n := range nodes {
-			p.ItemFiles[n.YNode()] = displayName(name)
+			p.itemFiles[n.YNode()] = displayName(name)
 		}
 		items = append(items, nodes...)
 	}
@@ -65,7 +67,7 @@ func readConfigFile(name string, stdin io.Reader) (*yaml.RNode, error) {
 	case 0:
 		return nil, fmt.Errorf("%s: holds no object; the config must be one %s", displayName(name), pipelineWords)
 	case 1:
-		if isEmpty(nodes[0]) {
+		if yamlnode.IsEmpty(nodes[0]) {
 			return nil, fmt.Errorf("%s: holds an empty object; the config must be one %s", displayName(name), pipelineWords)
 		}
 		return nodes[0], nil
@@ -100,7 +102,7 @@ func readFile(name string, stdin io.Reader) ([]*yaml.RNode, error) {
 			continue
 		}
 		if n.YNode().Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("%s: a document is not a Kubernetes object (a YAML map) but a %s", displayName(name), kindName(n.YNode()))
+			return nil, fmt.Errorf("%s: a document is not a Kubernetes object (a YAML map) but a %s", displayName(name), yamlnode.KindName(n.YNode()))
 		}
 		kept = append(kept, n)
 	}
@@ -130,16 +132,4 @@ func yamlErrorText(err error) string {
 		msg = msg[i+len("yaml: "):]
 	}
 	return msg
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.ScalarNode:
-		return "plain value"
-	case yaml.AliasNode:
-		return "YAML alias"
-	}
-	return "YAML node of another kind"
 }

@@ -2,13 +2,19 @@ package fn
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/api/v1alpha1"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/objects"
+	"github.com/mlpipeline-dev/mlpipeline-fn/fn/internal/validation"
 )
 
 // pipelineOutput is what one pipeline generates, in output order.
@@ -86,7 +92,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 			if key.kind == "Service" {
 				remedy += ", or set spec.service.enabled: false to keep it instead of the generated one"
 			}
-			results = append(results, d.out.origin.result(framework.Error, findingAt("metadata.name",
+			results = append(results, d.out.origin.result(framework.Error, validation.FindingAt("metadata.name",
 				"would generate %s, but %s already exists%s and was not generated from this MLPipeline; %s",
 				describe(key), describe(key), fileSuffix(originOf(item, itemFiles[item.YNode()])), remedy)))
 			merged = append(merged, item)
@@ -94,7 +100,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 			// A second copy of a generated object: keep one.
 		case wanted:
 			if err := carryBookkeeping(item, d.node); err != nil {
-				results = append(results, d.out.origin.result(framework.Error, findingAt("", "updating %s: %v", describe(key), err)))
+				results = append(results, d.out.origin.result(framework.Error, validation.FindingAt("", "updating %s: %v", describe(key), err)))
 			}
 			d.placed = true
 			merged = append(merged, d.node)
@@ -103,7 +109,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 			if inView[owner] {
 				why = "which no longer generates it"
 			}
-			results = append(results, originOf(item, itemFiles[item.YNode()]).result(framework.Info, findingAt("",
+			results = append(results, originOf(item, itemFiles[item.YNode()]).result(framework.Info, validation.FindingAt("",
 				"removed: it was generated from MLPipeline %q, %s", owner, why)))
 		default:
 			merged = append(merged, item)
@@ -119,7 +125,7 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 			// generates, so an object added on a later render (an HPA once
 			// autoscaling is switched on) does not share one.
 			if err := placeInFile(n, outputs[i].origin, index); err != nil {
-				results = append(results, outputs[i].origin.result(framework.Error, findingAt("", "placing %s: %v", describe(k), err)))
+				results = append(results, outputs[i].origin.result(framework.Error, validation.FindingAt("", "placing %s: %v", describe(k), err)))
 			}
 			merged = append(merged, n)
 		}
@@ -136,25 +142,21 @@ func reconcile(items []*yaml.RNode, outputs []pipelineOutput, pruneOthers bool, 
 // together, and reruns change nothing. Older versions wrote
 // "namespace/name"; only the name of those counts, for the same reason.
 func ownerOf(item *yaml.RNode) string {
-	annotation := item.GetAnnotations()[OwnerAnnotation]
+	annotation := item.GetAnnotations()[v1alpha1.OwnerAnnotation]
 	if annotation == "" {
 		return ""
 	}
 	if i := strings.LastIndexByte(annotation, '/'); i >= 0 {
 		annotation = annotation[i+1:]
 	}
-	return ownerKey(item.GetNamespace(), annotation)
+	return objects.OwnerKey(item.GetNamespace(), annotation)
 }
-
-// bookkeepingPrefixes are the annotation prefixes kpt, kustomize and kyaml
-// use to track where an object lives; they are theirs, not ours.
-var bookkeepingPrefixes = []string{"internal.config.kubernetes.io/", "config.kubernetes.io/", "kustomize.config.k8s.io/"}
 
 func carryBookkeeping(from, to *yaml.RNode) error {
 	annotations := from.GetAnnotations()
 	// Sorted: map order would make the output bytes differ between runs.
-	for _, k := range sortedKeys(annotations) {
-		for _, prefix := range bookkeepingPrefixes {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
+		for _, prefix := range v1alpha1.BookkeepingPrefixes {
 			if strings.HasPrefix(k, prefix) {
 				if err := to.PipeE(yaml.SetAnnotation(k, annotations[k])); err != nil {
 					return fmt.Errorf("annotation %s: %w", k, err)
@@ -188,5 +190,5 @@ func placeInFile(node *yaml.RNode, pipeline origin, index int) error {
 }
 
 func describe(k objectKey) string {
-	return fmt.Sprintf("%s %q", k.kind, ownerKey(k.namespace, k.name))
+	return fmt.Sprintf("%s %q", k.kind, objects.OwnerKey(k.namespace, k.name))
 }

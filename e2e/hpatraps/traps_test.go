@@ -216,3 +216,16 @@ func TestHPATrapsMatchTheController(t *testing.T) {
 		})
 	}
 }
+
+// A request the API server defaults from the limit is one the controller
+// measures against: the function must not refuse a Utilization target there.
+func TestCPUTargetWithRequestsDefaultedFromLimits(t *testing.T) {
+	limitsOnly := server(`{limits: {cpu: "1", memory: 1Gi, ephemeral-storage: 2Gi}}`,
+		"{limits: {cpu: 100m, memory: 64Mi, ephemeral-storage: 10Mi}}")
+	hpa, dep := render(t, limitsOnly)
+	o := reconcile(t, hpa, dep, overloaded)
+	t.Logf("limits only: %s", o)
+	if o.scaledTo == nil || *o.scaledTo != 4 {
+		t.Errorf("want the controller to scale to 4, got: %s", o)
+	}
+}
