@@ -3,9 +3,9 @@
 # `spec.autoscaling.engine: keda` are what KEDA accepts and that KEDA scales
 # the Deployments with them: KEDA v2.21.0's own operator, metrics API server
 # and admission webhooks (built by install.sh from the module proxy), a real
-# kube-apiserver, kube-controller-manager, kube-scheduler and etcd (kwokctl's
-# binary runtime, KWOK pods), a real Redis (Debian's redis-server) and a real
-# Prometheus (Debian's prometheus), all on 127.0.0.1.
+# kube-apiserver, kube-controller-manager, kube-scheduler and etcd emulating
+# v1.35 (kwokctl's binary runtime, KWOK pods), a real Redis (Debian's
+# redis-server) and a real Prometheus (Debian's prometheus), all on 127.0.0.1.
 #
 #   make e2e-keda            (builds bin/mlpipeline-fn, then runs this)
 #
@@ -17,8 +17,9 @@
 #      cluster with KEDA's CRDs and its webhook (server-side, strict field
 #      validation); negative controls: a misspelt field (the API server
 #      refuses it), idleReplicaCount not below minReplicaCount and a second
-#      ScaledObject on the same Deployment (KEDA's webhook refuses them), and
-#      the function refusing the idle count;
+#      ScaledObject on the same Deployment (KEDA's webhook refuses them), an
+#      HPA with minReplicas 0 (the control plane emulates v1.35, where the
+#      API server refuses it), and the function refusing the idle count;
 #   3. cmd/scenarios drives the queue worker (Redis list 0 -> 100 -> 40,
 #      Redis stopped and started again, then empty) and the GPU server
 #      (DCGM_FI_DEV_GPU_UTIL through Prometheus: low -> high -> low work,
@@ -51,6 +52,10 @@ QUEUE=ml-keda-queue # pipelines/queue.yaml
 GPU=ml-keda-gpu     # pipelines/gpu.yaml
 NODES=3
 GPUS_PER_NODE=8
+# The control plane emulates v1.35 (--emulated-version), where HPAScaleToZero
+# is off and an HPA cannot have minReplicas 0: KEDA's 0 <-> N is shown where
+# the plain HPA's is refused (negative/hpa-min-zero.yaml).
+EMULATED_VERSION=1.35
 
 if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
   PATH="/usr/local/go/bin:$PATH"
@@ -200,7 +205,13 @@ apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   cacheDir: $WORK/kwok-cache
+componentsPatches:
 EOF
+# The scheduler and the controller manager emulate it too: as v1.37 they
+# would wait for APIs a v1.35 server does not serve.
+for c in kube-apiserver kube-controller-manager kube-scheduler; do
+  printf -- '- name: %s\n  extraArgs:\n  - key: emulated-version\n    value: "%s"\n' "$c" "$EMULATED_VERSION"
+done >>"$WORK/kwokctl.yaml"
 kwok_create --config "$WORK/kwokctl.yaml" \
   --kube-apiserver-binary "$(path_of kube-apiserver)" \
   --kube-controller-manager-binary "$(path_of kube-controller-manager)" \
@@ -212,6 +223,7 @@ kwok_create --config "$WORK/kwokctl.yaml" \
 kwok_nodes "$NODES" '.allocatable."ephemeral-storage"="1Ti"' ".allocatable.\"nvidia.com/gpu\"=\"$GPUS_PER_NODE\"" ||
   die "kwokctl scale node failed"
 wait_until 60 "$NODES nodes Ready" k wait --for=condition=Ready node --all --timeout=5s
+log "kube-apiserver $(k version -o json | sed -n 's/.*"gitVersion": "\(.*\)".*/\1/p' | tail -n1), --emulated-version=$EMULATED_VERSION"
 k create namespace "$KEDA_NS" >/dev/null
 k create namespace "$NS" >/dev/null
 
@@ -391,6 +403,8 @@ expect_refused() {
 expect_refused "misspelt field (API server, strict)" "$HERE/negative/misspelt-field.yaml" 'minReplicaCont'
 expect_refused "idleReplicaCount not below minReplicaCount (KEDA's webhook)" "$HERE/negative/idle-not-below-min.yaml" \
   'denied the request: IdleReplicaCount=1 must be less than MinReplicaCount=1'
+expect_refused "an HPA with minReplicas 0 on kube-apiserver emulating v$EMULATED_VERSION" "$HERE/negative/hpa-min-zero.yaml" \
+  'spec.minReplicas: Invalid value: 0'
 # The function refuses what the webhook refuses (KEDA compares the idle
 # count with 1 when minReplicaCount is 0), at the field to fix.
 {
