@@ -464,7 +464,7 @@ if [[ -s "$CSV" ]]; then
     printf '%s\t1\t6\t60\tDCGM_FI_DEV_GPU_UTIL per pod, %%\t%s\n' "$GPU" "$GPU: prometheus trigger, sum of the pods' utilisation / 60, fallback 3"
   } >"$WORK/panels.tsv"
   "$WORK/plot" -in "$CSV" -panels "$WORK/panels.tsv" -out "$OUT/keda.png" -cols 2 \
-    -title "MLPipeline engine keda: KEDA v2.21.0 scales the generated ScaledObjects' Deployments (real Redis, real Prometheus, KWOK pods)" ||
+    -title "MLPipeline engine keda: KEDA v2.21.0 scales the generated ScaledObjects' Deployments (control plane emulating v$EMULATED_VERSION; real Redis, real Prometheus; KWOK pods)" ||
     fail "plot"
   log "timeline: $CSV, plot: $OUT/keda.png"
   if [[ "${UPDATE_DOC_PLOT:-0}" == 1 ]]; then
