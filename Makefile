@@ -57,7 +57,7 @@ check-readme: ## run the README's quick start and walkthrough on a fresh clone o
 	go run ./hack/readmecheck
 
 # ---- beyond `make test`: real tools, a real control plane, benchmarks ----
-.PHONY: image e2e e2e-argocd e2e-apiserver e2e-autoscaling e2e-rollout bench
+.PHONY: image e2e e2e-argocd e2e-apiserver e2e-autoscaling e2e-rollout e2e-keda bench
 image: ## build the function's image and the Argo CD sidecar (docker, else podman)
 	./hack/image.sh
 e2e: build $(BIN)/kustomize ## kustomize, kpt and Argo CD end-to-end tests with the real tools
@@ -73,5 +73,7 @@ e2e-autoscaling: build ## the real HPA controller scales generated Deployments o
 	./e2e/autoscaling/run.sh
 e2e-rollout: build ## the real scheduler: a GPU rollout completes on a full GPU pool, a drain never hangs on a not-Ready pod (kwok)
 	./e2e/rollout/run.sh
+e2e-keda: build ## KEDA v2.21.0's own operator, metrics API server and webhooks scale the generated ScaledObjects (real Redis queue, real Prometheus, kwok)
+	./e2e/keda/run.sh
 bench: ## kustomize build, start-up and scale against kyaml identity functions, Go benchmarks, a profile
 	./bench/run.sh

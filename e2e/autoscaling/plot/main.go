@@ -52,14 +52,20 @@ var metricLegend = map[string][2]string{
 	"queue": {"backlog (written)", "backlog / ready pods"},
 }
 
-// HPA conditions drawn as bars above the replica lines, while they are True.
+// Conditions drawn as bars above the replica lines, while they hold, in
+// rows (slot 0 lowest): the HPA's (e2e-autoscaling); a KEDA ScaledObject's
+// fallback and the outages of e2e-keda, which never share a panel with them.
 var conditionBars = []struct {
 	cond  string
 	label string
 	c     color.Color
+	slot  int
 }{
-	{"ScaledToZero=True", "ScaledToZero=True", green},
-	{"ScalingLimited=True/ScaleUpLimit", "ScalingLimited=True (ScaleUpLimit)", red},
+	{"ScaledToZero=True", "ScaledToZero=True", green, 0},
+	{"ScalingLimited=True/ScaleUpLimit", "ScalingLimited=True (ScaleUpLimit)", red, 1},
+	{"Fallback=True", "Fallback=True (KEDA)", orange, 0},
+	{"redis=down", "Redis stopped", gray, 1},
+	{"prometheus=down", "Prometheus stopped", gray, 1},
 }
 
 var (
@@ -132,8 +138,8 @@ func main() {
 			}
 			return float64(x.Desired)
 		}, orange, true, "desired (HPA)")
-		for j, b := range conditionBars {
-			addBar(p, s, b.cond, pn.max+0.5+0.4*float64(j), b.c, b.label)
+		for _, b := range conditionBars {
+			addBar(p, s, b.cond, pn.max+0.5+0.4*float64(b.slot), b.c, b.label)
 		}
 		p.Y.Min, p.Y.Max = 0, pn.max+5 // headroom for the bars and the legend
 		p.Y.Tick.Marker = integerTicks{}
