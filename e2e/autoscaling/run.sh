@@ -97,6 +97,9 @@ fi
 # stop_pid, wait_for: e2e/lib/procs.sh.
 # shellcheck source=../lib/procs.sh
 source "$ROOT/e2e/lib/procs.sh"
+# kwok_cluster, kwok_create, kwok_nodes, kwok_delete: e2e/lib/kwok.sh.
+# shellcheck source=../lib/kwok.sh
+source "$ROOT/e2e/lib/kwok.sh"
 
 START=$SECONDS
 log() { printf '[autoscaling %4ss] %s\n' "$((SECONDS - START))" "$*" >&2; }
@@ -126,11 +129,7 @@ PATH="$(dirname "$(path_of kubectl)"):$PATH"
 
 # ---- cluster and adapter lifecycle ----
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mlpipeline-autoscaling.XXXXXX")"
-CLUSTER="mlp-autoscaling-$$-$RANDOM" # unique: parallel runs must not share one
-export KWOK_WORKDIR="$WORK/kwok"     # kwokctl's state, logs and pid files
-export KUBECONFIG="$WORK/kubeconfig" # never touch the user's ~/.kube/config
-CLUSTER_DIR="$KWOK_WORKDIR/clusters/$CLUSTER"
-created=false
+kwok_cluster mlp-autoscaling
 ADAPTER_PID=""
 
 cleanup() {
@@ -144,26 +143,7 @@ cleanup() {
     [[ -f "$WORK/metrics-adapter.log" ]] && cp "$WORK/metrics-adapter.log" "$OUT/logs/"
     log "component logs copied to $OUT/logs/"
   fi
-  # Read the PIDs first: `kwokctl delete cluster` removes the pid files.
-  local pids=() f
-  for f in "$CLUSTER_DIR"/pids/*.pid; do
-    [[ -f "$f" ]] && pids+=("$(<"$f")")
-  done
-  if $created || [[ -d "$CLUSTER_DIR" ]]; then
-    log "deleting cluster $CLUSTER"
-    timeout 60 "$KWOKCTL" delete cluster --name "$CLUSTER" --kubeconfig "$KUBECONFIG" >>"$WORK/kwokctl.log" 2>&1 ||
-      { cat "$WORK/kwokctl.log" >&2; log "kwokctl delete cluster failed"; }
-  fi
-  # Whatever kwokctl could not stop (interrupted create, hung delete), by PID,
-  # but only if that PID is still one of this cluster's processes (its command
-  # line names our private workdir), never a PID the system has since reused.
-  local pid
-  for pid in "${pids[@]}"; do
-    if grep -qF "$WORK" "/proc/$pid/cmdline" 2>/dev/null; then
-      log "stopping leftover process $pid"
-      stop_pid "$pid" "kwokctl's $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-60)" 1
-    fi
-  done
+  kwok_delete
   rm -rf "$WORK"
   if [[ $rc == 0 ]]; then log "PASS in $((SECONDS - START))s"; else log "FAILED (exit $rc) after $((SECONDS - START))s"; fi
   exit "$rc"
@@ -277,23 +257,14 @@ EOF
   cat "$KWOK_SRC/kustomize/metrics/usage/usage-from-annotation.yaml"
 } >"$WORK/kwokctl.yaml"
 
-log "creating cluster $CLUSTER (kwokctl, binary runtime)"
-created=true
-timeout 180 "$KWOKCTL" create cluster \
-  --name "$CLUSTER" \
-  --runtime binary \
-  --config "$WORK/kwokctl.yaml" \
-  --kubeconfig "$KUBECONFIG" \
+kwok_create --config "$WORK/kwokctl.yaml" \
   --kube-apiserver-binary "$(path_of kube-apiserver)" \
   --kube-controller-manager-binary "$(path_of kube-controller-manager)" \
   --kube-scheduler-binary "$(path_of kube-scheduler)" \
   --etcd-binary "$(path_of etcd)" \
   --kwok-controller-binary "$(path_of kwok)" \
   --metrics-server-binary "$(path_of metrics-server)" \
-  --enable metrics-server \
-  --quiet-pull \
-  --wait 2m >>"$WORK/kwokctl.log" 2>&1 || {
-  cat "$WORK/kwokctl.log" >&2
+  --enable metrics-server || {
   diagnose
   die "kwokctl create cluster failed"
 }
@@ -304,13 +275,8 @@ timeout 180 "$KWOKCTL" create cluster \
 # kubelet is the KWOK controller, listening on this host's 127.0.0.1.
 # The template has no ephemeral-storage, which the generated pods request, and
 # no nvidia.com/gpu, which the GPU worker's pods have a limit of.
-timeout 60 "$KWOKCTL" scale node --name "$CLUSTER" --replicas "$NODES" \
-  --param '.nodeIPs=["127.0.0.1"]' \
-  --param '.allocatable."ephemeral-storage"="1Ti"' \
-  --param ".allocatable.\"nvidia.com/gpu\"=\"$GPUS_PER_NODE\"" >>"$WORK/kwokctl.log" 2>&1 || {
-  cat "$WORK/kwokctl.log" >&2
-  die "kwokctl scale node failed"
-}
+kwok_nodes "$NODES" '.nodeIPs=["127.0.0.1"]' '.allocatable."ephemeral-storage"="1Ti"' \
+  ".allocatable.\"nvidia.com/gpu\"=\"$GPUS_PER_NODE\"" || die "kwokctl scale node failed"
 wait_until 60 "$NODES nodes Ready" k wait --for=condition=Ready node --all --timeout=5s
 # kwokctl starts metrics-server without waiting for kube-apiserver, and
 # metrics-server exits if it cannot read its request-header CA from the API
@@ -328,9 +294,6 @@ metrics_api_available() {
   return 1
 }
 wait_until 90 "metrics API available" metrics_api_available
-# kwokctl binds every component to options.bindAddress (0.0.0.0 unless set);
-# the test servers must listen on loopback only.
-beyond_loopback $(cat "$CLUSTER_DIR"/pids/*.pid) || die "a cluster component listens beyond loopback (kwokctl options.bindAddress)"
 
 # ---- the custom and external metrics adapter ----
 # A host process on loopback, reached by kube-apiserver's aggregator the way

@@ -205,6 +205,7 @@ apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   cacheDir: $WORK/kwok-cache
+  bindAddress: 127.0.0.1
 componentsPatches:
 EOF
 # The scheduler and the controller manager emulate it too: as v1.37 they

@@ -4,7 +4,10 @@
 # procs.sh. The caller sets WORK (a private scratch dir), KWOKCTL and log.
 #
 #   kwok_cluster NAME              sets CLUSTER, KWOK_WORKDIR, KUBECONFIG, CLUSTER_DIR
-#   kwok_create ARGS...            kwokctl create cluster ARGS (binaries, config, --enable ...)
+#   kwok_create ARGS...            kwokctl create cluster ARGS (binaries, config, --enable ...);
+#                                  fails when a component listens beyond loopback (the
+#                                  caller's KwokctlConfiguration must set
+#                                  options.bindAddress: 127.0.0.1, kwokctl's default is 0.0.0.0)
 #   kwok_nodes N PARAM...          N KWOK nodes from kwokctl's node template, with --param PARAMs
 #   kwok_delete                    delete it; stop by PID whatever kwokctl left running
 
@@ -22,6 +25,11 @@ kwok_create() {
   timeout 180 "$KWOKCTL" create cluster --name "$CLUSTER" --runtime binary \
     --kubeconfig "$KUBECONFIG" --quiet-pull --wait 2m "$@" >>"$WORK/kwokctl.log" 2>&1 || {
     cat "$WORK/kwokctl.log" >&2
+    return 1
+  }
+  # shellcheck disable=SC2046 # one PID per file
+  beyond_loopback $(cat "$CLUSTER_DIR"/pids/*.pid) || {
+    log "a cluster component listens beyond loopback (kwokctl options.bindAddress)"
     return 1
   }
 }

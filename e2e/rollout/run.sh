@@ -37,10 +37,13 @@ suite=e2e/rollout
 if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
   PATH="/usr/local/go/bin:$PATH"
 fi
-# stop_pid, wait_for, beyond_loopback: e2e/lib/procs.sh; pass, fail, finish:
+# stop_pid, wait_for: e2e/lib/procs.sh; kwok_cluster, kwok_create,
+# kwok_nodes, kwok_delete: e2e/lib/kwok.sh; pass, fail, finish:
 # e2e/lib/results.sh.
 # shellcheck source=../lib/procs.sh
 source "$repo/e2e/lib/procs.sh"
+# shellcheck source=../lib/kwok.sh
+source "$repo/e2e/lib/kwok.sh"
 # shellcheck source=../lib/results.sh
 source "$repo/e2e/lib/results.sh"
 
@@ -59,28 +62,21 @@ KWOKCTL="$(path_of kwokctl)"
 # kubectl of the server's own release (drain and rollout status are client-side).
 PATH="$(dirname "$(path_of kubectl)"):$PATH"
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/mlpipeline-rollout.XXXXXX")"
-cluster="mlp-rollout-$$-$RANDOM"
-export KWOK_WORKDIR="$work/kwok" KUBECONFIG="$work/kubeconfig"
-cluster_dir="$KWOK_WORKDIR/clusters/$cluster"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mlpipeline-rollout.XXXXXX")"
+kwok_cluster mlp-rollout
 
-# on_exit: the summary, then the cluster: kwokctl deletes it; a component it
-# left (interrupted create, hung delete) is stopped by its PID if that PID's
-# command line still names our private workdir.
+# on_exit: the summary, then the cluster (e2e/lib/kwok.sh's kwok_delete),
+# its logs kept in out/rollout/ on failure.
 on_exit() {
-  local rc=$? pids=() f pid
+  local rc=$?
   set +e
   trap - EXIT
   print_summary
-  for f in "$cluster_dir"/pids/*.pid; do [[ -f "$f" ]] && pids+=("$(<"$f")"); done
-  if [[ -d "$cluster_dir" ]]; then
-    ((rc == 0)) || { mkdir -p "$repo/out/rollout" && cp "$cluster_dir"/logs/*.log "$repo/out/rollout/" 2>/dev/null; }
-    timeout 60 "$KWOKCTL" delete cluster --name "$cluster" >>"$work/kwokctl.log" 2>&1 || log "kwokctl delete cluster failed"
+  if ((rc != 0)) && [[ -d "$CLUSTER_DIR" ]]; then
+    mkdir -p "$repo/out/rollout" && cp "$CLUSTER_DIR"/logs/*.log "$repo/out/rollout/" 2>/dev/null
   fi
-  for pid in "${pids[@]}"; do
-    grep -qF "$work" "/proc/$pid/cmdline" 2>/dev/null && stop_pid "$pid" "cluster component $pid" 2
-  done
-  rm -rf "$work"
+  kwok_delete
+  rm -rf "$WORK"
   exit "$rc"
 }
 trap on_exit EXIT
@@ -89,31 +85,25 @@ trap 'exit 143' TERM
 
 k() { kubectl --request-timeout=10s "$@"; }
 
-cat >"$work/kwokctl.yaml" <<EOF
+cat >"$WORK/kwokctl.yaml" <<EOF
 apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
-  cacheDir: $work/kwok-cache
+  cacheDir: $WORK/kwok-cache
   bindAddress: 127.0.0.1
 EOF
-log "creating cluster $cluster (kwokctl: etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok)"
-timeout 180 "$KWOKCTL" create cluster --name "$cluster" --runtime binary \
-  --config "$work/kwokctl.yaml" --kubeconfig "$KUBECONFIG" \
+kwok_create --config "$WORK/kwokctl.yaml" \
   --kube-apiserver-binary "$(path_of kube-apiserver)" \
   --kube-controller-manager-binary "$(path_of kube-controller-manager)" \
   --kube-scheduler-binary "$(path_of kube-scheduler)" \
   --etcd-binary "$(path_of etcd)" \
-  --kwok-controller-binary "$(path_of kwok)" \
-  --wait 2m >>"$work/kwokctl.log" 2>&1 || { cat "$work/kwokctl.log" >&2; die "kwokctl create cluster failed"; }
-[[ -f "$cluster_dir/pids/kube-scheduler.pid" ]] || die "the cluster has no kube-scheduler"
-beyond_loopback $(cat "$cluster_dir"/pids/*.pid) || die "a cluster component listens beyond loopback (kwokctl options.bindAddress)"
+  --kwok-controller-binary "$(path_of kwok)" || die "kwokctl create cluster failed"
+[[ -f "$CLUSTER_DIR/pids/kube-scheduler.pid" ]] || die "the cluster has no kube-scheduler"
 
 # Four nodes with KWOK's node template (it has no ephemeral-storage, which the
 # generated pods request); the GPUs are added to n0 and n1 only, through the
 # status subresource, as a device plugin would report them.
-timeout 60 "$KWOKCTL" scale node --name "$cluster" --replicas 4 \
-  --param '.allocatable."ephemeral-storage"="1Ti"' >>"$work/kwokctl.log" 2>&1 ||
-  { cat "$work/kwokctl.log" >&2; die "kwokctl scale node failed"; }
+kwok_nodes 4 '.allocatable."ephemeral-storage"="1Ti"' || die "kwokctl scale node failed"
 POLL_S=2 wait_for 60 "4 nodes Ready" k wait --for=condition=Ready node --all --timeout=5s >/dev/null 2>&1 ||
   die "nodes not Ready"
 mapfile -t nodes < <(k get nodes -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' | sort)
@@ -129,8 +119,8 @@ k create namespace "$NS" >/dev/null
 # ---- rollouts ----
 # render PIPELINE IMAGE OUT: the pipeline with its image replaced, rendered.
 render() {
-  sed "s|^  image: .*|  image: $2|" "$1" >"$work/pipeline.yaml"
-  "$FN" --warnings=false "$work/pipeline.yaml" >"$3"
+  sed "s|^  image: .*|  image: $2|" "$1" >"$WORK/pipeline.yaml"
+  "$FN" --warnings=false "$WORK/pipeline.yaml" >"$3"
 }
 # without_strategy FILE: the Deployment's spec.strategy block removed, as a
 # user would by hand; the API server then defaults it to 25 % / 25 %.
@@ -141,7 +131,7 @@ deadline_exceeded() { [[ "$(progress_reason)" == False/ProgressDeadlineExceeded 
 
 # rollout_case NAME generated|surge
 rollout_case() {
-  local name=$1 mode=$2 v1="$work/gpu-v1.yaml" v2="$work/gpu-v2.yaml" want_strategy=0/1 out=""
+  local name=$1 mode=$2 v1="$WORK/gpu-v1.yaml" v2="$WORK/gpu-v2.yaml" want_strategy=0/1 out=""
   render "$here/pipelines/gpu-server.yaml" registry.example.com/ml/llm-server:1.0.0 "$v1"
   render "$here/pipelines/gpu-server.yaml" registry.example.com/ml/llm-server:1.1.0 "$v2"
   if [[ $mode == surge ]]; then
@@ -189,9 +179,9 @@ pod_of() { k get pods -n "$NS" -l "mlpipeline.dev/pipeline=$1" -o jsonpath='{.it
 
 # drain_case NAME NODE generated|ifhealthy
 drain_case() {
-  local name=$1 node=$2 mode=$3 file="$work/$1.yaml" pod out="" rc=0
-  sed "s/^  name: NAME$/  name: $name/; s/NODE$/$node/" "$here/pipelines/drain.yaml" >"$work/$name-pipeline.yaml"
-  "$FN" --warnings=false "$work/$name-pipeline.yaml" >"$file"
+  local name=$1 node=$2 mode=$3 file="$WORK/$1.yaml" pod out="" rc=0
+  sed "s/^  name: NAME$/  name: $name/; s/NODE$/$node/" "$here/pipelines/drain.yaml" >"$WORK/$name-pipeline.yaml"
+  "$FN" --warnings=false "$WORK/$name-pipeline.yaml" >"$file"
   grep -q '^  unhealthyPodEvictionPolicy: AlwaysAllow$' "$file" || { fail "$name: the generated PDB has no unhealthyPodEvictionPolicy: AlwaysAllow"; return; }
   [[ $mode == generated ]] || sed -i '/^  unhealthyPodEvictionPolicy: AlwaysAllow$/d' "$file"
   k apply -f "$file" >/dev/null
