@@ -242,12 +242,8 @@ wait_until() {
 # kubelet's /metrics/resource endpoint from KWOK; the ClusterResourceUsage makes
 # a pod's CPU usage whatever its kwok.x-k8s.io/usage-cpu annotation says.
 {
+  kwok_options
   cat <<EOF
-apiVersion: config.kwok.x-k8s.io/v1alpha1
-kind: KwokctlConfiguration
-options:
-  cacheDir: $WORK/kwok-cache
-  bindAddress: 127.0.0.1
   metricsServerManifests:
   - $MS_SRC/manifests/overlays/release
 EOF
@@ -257,14 +253,7 @@ EOF
   cat "$KWOK_SRC/kustomize/metrics/usage/usage-from-annotation.yaml"
 } >"$WORK/kwokctl.yaml"
 
-kwok_create --config "$WORK/kwokctl.yaml" \
-  --kube-apiserver-binary "$(path_of kube-apiserver)" \
-  --kube-controller-manager-binary "$(path_of kube-controller-manager)" \
-  --kube-scheduler-binary "$(path_of kube-scheduler)" \
-  --etcd-binary "$(path_of etcd)" \
-  --kwok-controller-binary "$(path_of kwok)" \
-  --metrics-server-binary "$(path_of metrics-server)" \
-  --enable metrics-server || {
+kwok_create --metrics-server-binary "$(path_of metrics-server)" --enable metrics-server || {
   diagnose
   die "kwokctl create cluster failed"
 }

@@ -200,25 +200,16 @@ for name in operator-metrics operator-probe operator-grpc adapter-secure adapter
 done
 
 # ---- cluster ----
-cat >"$WORK/kwokctl.yaml" <<EOF
-apiVersion: config.kwok.x-k8s.io/v1alpha1
-kind: KwokctlConfiguration
-options:
-  cacheDir: $WORK/kwok-cache
-  bindAddress: 127.0.0.1
-componentsPatches:
-EOF
+{
+  kwok_options
+  echo 'componentsPatches:'
+} >"$WORK/kwokctl.yaml"
 # The scheduler and the controller manager emulate it too: as v1.37 they
 # would wait for APIs a v1.35 server does not serve.
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
   printf -- '- name: %s\n  extraArgs:\n  - key: emulated-version\n    value: "%s"\n' "$c" "$EMULATED_VERSION"
 done >>"$WORK/kwokctl.yaml"
-kwok_create --config "$WORK/kwokctl.yaml" \
-  --kube-apiserver-binary "$(path_of kube-apiserver)" \
-  --kube-controller-manager-binary "$(path_of kube-controller-manager)" \
-  --kube-scheduler-binary "$(path_of kube-scheduler)" \
-  --etcd-binary "$(path_of etcd)" \
-  --kwok-controller-binary "$(path_of kwok)" || die "kwokctl create cluster failed"
+kwok_create || die "kwokctl create cluster failed"
 # The node template has no ephemeral-storage, which the generated pods
 # request, and no nvidia.com/gpu, which the GPU server's pods have a limit of.
 kwok_nodes "$NODES" '.allocatable."ephemeral-storage"="1Ti"' ".allocatable.\"nvidia.com/gpu\"=\"$GPUS_PER_NODE\"" ||

@@ -1,13 +1,18 @@
 # A private kwokctl cluster (binary runtime: real kube-apiserver, etcd,
 # kube-controller-manager and kube-scheduler as host processes, KWOK for the
 # nodes and kubelets) for an e2e harness, and its clean-up. Sourced after
-# procs.sh. The caller sets WORK (a private scratch dir), KWOKCTL and log.
+# procs.sh. The caller sets WORK (a private scratch dir), KWOKCTL and log, and
+# path_of NAME, which prints the path of a binary that hack/k8s-binaries/build.sh
+# or e2e/autoscaling/install.sh built.
 #
 #   kwok_cluster NAME              sets CLUSTER, KWOK_WORKDIR, KUBECONFIG, CLUSTER_DIR
-#   kwok_create ARGS...            kwokctl create cluster ARGS (binaries, config, --enable ...);
-#                                  fails when a component listens beyond loopback (the
-#                                  caller's KwokctlConfiguration must set
-#                                  options.bindAddress: 127.0.0.1, kwokctl's default is 0.0.0.0)
+#   kwok_options                   prints the start of the cluster's KwokctlConfiguration
+#                                  (every component on 127.0.0.1, a private cache); the
+#                                  caller adds its own options and documents after it, into
+#                                  $WORK/kwokctl.yaml
+#   kwok_create ARGS...            kwokctl create cluster with $WORK/kwokctl.yaml, the pinned
+#                                  control plane and KWOK, and ARGS (--enable ...); fails
+#                                  when a component listens beyond loopback
 #   kwok_nodes N PARAM...          N KWOK nodes from kwokctl's node template, with --param PARAMs
 #   kwok_delete                    delete it; stop by PID whatever kwokctl left running
 
@@ -19,11 +24,23 @@ kwok_cluster() {
   KWOK_CREATED=false
 }
 
+kwok_options() {
+  # kwokctl binds every component to options.bindAddress, 0.0.0.0 unless set.
+  printf '%s\n' 'apiVersion: config.kwok.x-k8s.io/v1alpha1' 'kind: KwokctlConfiguration' 'options:' \
+    "  cacheDir: $WORK/kwok-cache" '  bindAddress: 127.0.0.1'
+}
+
 kwok_create() {
   KWOK_CREATED=true
   log "creating cluster $CLUSTER (kwokctl, binary runtime)"
   timeout 180 "$KWOKCTL" create cluster --name "$CLUSTER" --runtime binary \
-    --kubeconfig "$KUBECONFIG" --quiet-pull --wait 2m "$@" >>"$WORK/kwokctl.log" 2>&1 || {
+    --kubeconfig "$KUBECONFIG" --quiet-pull --wait 2m --config "$WORK/kwokctl.yaml" \
+    --kube-apiserver-binary "$(path_of kube-apiserver)" \
+    --kube-controller-manager-binary "$(path_of kube-controller-manager)" \
+    --kube-scheduler-binary "$(path_of kube-scheduler)" \
+    --etcd-binary "$(path_of etcd)" \
+    --kwok-controller-binary "$(path_of kwok)" \
+    "$@" >>"$WORK/kwokctl.log" 2>&1 || {
     cat "$WORK/kwokctl.log" >&2
     return 1
   }

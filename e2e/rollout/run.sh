@@ -85,19 +85,8 @@ trap 'exit 143' TERM
 
 k() { kubectl --request-timeout=10s "$@"; }
 
-cat >"$WORK/kwokctl.yaml" <<EOF
-apiVersion: config.kwok.x-k8s.io/v1alpha1
-kind: KwokctlConfiguration
-options:
-  cacheDir: $WORK/kwok-cache
-  bindAddress: 127.0.0.1
-EOF
-kwok_create --config "$WORK/kwokctl.yaml" \
-  --kube-apiserver-binary "$(path_of kube-apiserver)" \
-  --kube-controller-manager-binary "$(path_of kube-controller-manager)" \
-  --kube-scheduler-binary "$(path_of kube-scheduler)" \
-  --etcd-binary "$(path_of etcd)" \
-  --kwok-controller-binary "$(path_of kwok)" || die "kwokctl create cluster failed"
+kwok_options >"$WORK/kwokctl.yaml"
+kwok_create || die "kwokctl create cluster failed"
 [[ -f "$CLUSTER_DIR/pids/kube-scheduler.pid" ]] || die "the cluster has no kube-scheduler"
 
 # Four nodes with KWOK's node template (it has no ephemeral-storage, which the
